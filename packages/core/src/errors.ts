@@ -1,0 +1,68 @@
+/**
+ * onebit's typed errors. Every message is one sentence that names the bad value and where it is
+ * (a byte offset or a tensor name); the structured fields carry the same facts for programs.
+ * Caller mistakes (wrong argument types or ranges) use the built-in TypeError/RangeError instead.
+ */
+
+/** Base class of every data problem onebit reports. */
+export class OnebitError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The bytes are of the expected format but corrupt or inconsistent at `offset`. */
+export class FormatError extends OnebitError {
+  constructor(
+    readonly format: string,
+    message: string,
+    readonly offset?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${format}: ${message}`, options);
+  }
+}
+
+/** The input ended `needed - available` bytes too early. */
+export class TruncatedError extends FormatError {
+  constructor(
+    format: string,
+    what: string,
+    offset: number,
+    readonly needed: number,
+    readonly available: number,
+  ) {
+    super(
+      format,
+      `${what} at byte ${offset} needs ${needed} bytes but only ${Math.max(0, available)} remain (file truncated?).`,
+      offset,
+    );
+  }
+}
+
+/** A checksum stored in the file does not match the one computed over its bytes. */
+export class ChecksumError extends FormatError {
+  constructor(format: string, what: string, readonly expected: string, readonly actual: string, offset?: number) {
+    super(format, `${what} checksum mismatch: expected ${expected}, computed ${actual}.`, offset);
+  }
+}
+
+/** Valid input that uses a feature onebit does not implement (named in the message). */
+export class UnsupportedError extends OnebitError {}
+
+/** The file is not a model at all: empty, a Git LFS pointer, an HTML page, or an unknown format. */
+export class WrongFileError extends OnebitError {}
+
+/** The input asks for more than a safety limit allows (huge allocations, deep nesting, zip bombs). */
+export class LimitError extends OnebitError {}
+
+/** The input tries to do something unsafe: a forbidden pickle global, a path escaping its folder. */
+export class SecurityError extends OnebitError {}
+
+/** The model is well-formed but cannot be used as asked (a missing tensor, a shape mismatch). */
+export class ModelError extends OnebitError {
+  constructor(message: string, readonly tensorName?: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,6 @@
+/** @onebit/core: plain-data tensors, typed errors and a bounds-checked byte reader. */
+export * from './errors.js';
+export * from './dtype.js';
+export * from './tensor.js';
+export * from './byte-reader.js';
+export * from './wrong-file.js';

@@ -1,0 +1,2 @@
+/** @onebit/data: finds data and models (explicit path or env var, ../shared, or a cached download). */
+export * from './shared-dir.js';
