@@ -1,0 +1,44 @@
+/**
+ * Inflates the zlib stream of an miCOMPRESSED element with fflate, feeding it in small slices so
+ * that the output can be counted and refused once it passes a limit (a zip bomb never gets to
+ * allocate its full size).
+ */
+import { FormatError, LimitError } from '@onebit/core';
+import { Unzlib } from 'fflate';
+
+const SLICE_BYTES = 64 * 1024;
+
+/** The inflated bytes of `compressed`; `offset` is the element's position, for messages. */
+export function inflateLimited(compressed: Uint8Array, maxBytes: number, offset: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let ended = false;
+  const stream = new Unzlib((chunk, final) => {
+    total += chunk.length;
+    if (total > maxBytes) {
+      throw new LimitError(`MAT: compressed element at byte ${offset} inflates to more than the ${maxBytes}-byte limit (maxInflatedBytes).`);
+    }
+    chunks.push(chunk);
+    if (final) ended = true;
+  });
+  try {
+    for (let start = 0; start < compressed.length; start += SLICE_BYTES) {
+      const end = Math.min(start + SLICE_BYTES, compressed.length);
+      stream.push(compressed.subarray(start, end), end === compressed.length);
+    }
+    if (compressed.length === 0) stream.push(compressed, true);
+  } catch (error) {
+    if (error instanceof LimitError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new FormatError('MAT', `compressed element at byte ${offset} is not valid zlib data (${why}).`, offset, { cause: error });
+  }
+  if (!ended) throw new FormatError('MAT', `compressed element at byte ${offset} ends before its zlib stream does.`, offset);
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}

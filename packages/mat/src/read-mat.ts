@@ -1,0 +1,72 @@
+/**
+ * Reads a MATLAB MAT-file level 5 (the format of save -v6 and -v7): the header, then one top-level
+ * element per variable, either an miMATRIX or an miCOMPRESSED element holding a zlib-compressed
+ * miMATRIX. Hand-written because no maintained JS library reads MAT v5 correctly.
+ * Spec: https://www.mathworks.com/help/pdf_doc/matlab/matfile_format.pdf
+ */
+import { ByteReader, FormatError } from '@onebit/core';
+import { type ElementTag, readTag, skipPadding } from './data-element.js';
+import { readHeader, HEADER_BYTES } from './header.js';
+import { inflateLimited } from './inflate.js';
+import { dataTypeName, miCOMPRESSED, miMATRIX } from './mat-codes.js';
+import type { MatFile, MatValue, ReadMatOptions } from './mat-types.js';
+import { type MatrixContext, readArrayHeader, readMatrixBody } from './matrix.js';
+
+export const DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 ** 3;
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Reads every variable of a level-5 MAT file; throws a typed error naming the byte of any problem. */
+export function readMat(bytes: Uint8Array, options: ReadMatOptions = {}): MatFile {
+  const maxInflatedBytes = options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+  const context: MatrixContext = { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH };
+  const { header, version, littleEndian } = readHeader(bytes);
+  const reader = new ByteReader(bytes, 'MAT', 0, littleEndian);
+  reader.seek(HEADER_BYTES);
+  const variables = new Map<string, MatValue>();
+  while (reader.remaining > 0) {
+    // Some writers end the file with zero padding shorter than a tag.
+    if (reader.remaining < 8 && reader.bytes.subarray(reader.position).every((b) => b === 0)) break;
+    const tag = readTag(reader, 'variable');
+    const { name, value } = tag.type === miCOMPRESSED
+      ? readCompressed(reader, tag, maxInflatedBytes, context)
+      : readPlain(reader, tag, context);
+    const key = name === '' ? '__function_workspace__' : name;
+    if (variables.has(key)) throw new FormatError('MAT', `variable "${key}" at byte ${tag.offset} appears a second time.`, tag.offset);
+    variables.set(key, value);
+  }
+  return { header, version, littleEndian, variables };
+}
+
+function readPlain(reader: ByteReader, tag: ElementTag, context: MatrixContext): { name: string; value: MatValue } {
+  if (tag.type !== miMATRIX) {
+    throw new FormatError('MAT', `variable at byte ${tag.offset} has type ${dataTypeName(tag.type)} where miMATRIX (14) or miCOMPRESSED (15) was expected.`, tag.offset);
+  }
+  const body = reader.sub(tag.size, `variable at byte ${tag.offset}`);
+  skipPadding(reader, tag);
+  return readMatrixBody(body, undefined, 0, context);
+}
+
+/** A compressed variable: not padded to 8 bytes; its offsets in messages count within the inflated data. */
+function readCompressed(reader: ByteReader, tag: ElementTag, maxInflatedBytes: number, context: MatrixContext): { name: string; value: MatValue } {
+  const compressed = reader.bytesView(tag.size, `compressed variable at byte ${tag.offset}`);
+  const inflated = inflateLimited(compressed, maxInflatedBytes, tag.offset);
+  const name = peekName(inflated, reader.littleEndian);
+  const format = `MAT (compressed variable ${name === undefined ? '' : `"${name}" `}at byte ${tag.offset}; offsets are within its inflated data)`;
+  const inner = new ByteReader(inflated, format, 0, reader.littleEndian);
+  const innerTag = readTag(inner, 'inflated variable');
+  if (innerTag.type !== miMATRIX) {
+    throw new FormatError(format, `inflated variable at byte 0 has type ${dataTypeName(innerTag.type)} where miMATRIX (14) was expected.`, 0);
+  }
+  return readMatrixBody(inner.sub(innerTag.size, 'inflated variable'), undefined, 0, context);
+}
+
+/** The variable name inside inflated data, or undefined when its header is unreadable (reported later). */
+function peekName(inflated: Uint8Array, littleEndian: boolean): string | undefined {
+  try {
+    const probe = new ByteReader(inflated, 'MAT', 0, littleEndian);
+    readTag(probe, 'variable');
+    return readArrayHeader(probe).name;
+  } catch {
+    return undefined;
+  }
+}
