@@ -30,5 +30,20 @@ describe('packSigns', () => {
 
   it('refuses NaN because it has no sign to keep', () => {
     expect(() => packSigns(new Float32Array([1, Number.NaN]))).toThrow(/element 1 is NaN/);
+    const x = new Float32Array(100);
+    x[70] = Number.NaN;
+    expect(() => packSigns(x)).toThrow(/element 70 is NaN/);
+  });
+
+  it('matches a plain per-bit reference loop, with ±0 and ±Infinity mixed in', () => {
+    const special = [0, -0, Infinity, -Infinity, 1e-45, -1e-45];
+    for (const n of [0, 1, 31, 32, 33, 1000, 1031]) {
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = i % 7 === 0 ? special[i % special.length]! : Math.sin(i * 12.9898) * 43758.5453 % 1;
+      const ref = new Uint8Array(Math.ceil(n / 8));
+      for (let k = 0; k < n; k++) if (x[k]! >= 0) ref[k >> 3]! |= 1 << (k & 7);
+      expect(packSigns(x)).toEqual(ref);
+      expect(unpackSigns(ref, n)).toEqual(Float32Array.from(x, (v) => (v >= 0 ? 1 : -1)));
+    }
   });
 });
