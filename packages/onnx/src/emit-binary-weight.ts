@@ -1,0 +1,81 @@
+/**
+ * Emits a BinaryWeight into a graph as a float32 value of shape w.dims. 'packed' stores only the
+ * sign bits (1 bit per weight, flat LSB-first, bit 1 = +1) plus a decode subgraph of standard ops
+ * that onnxruntime constant-folds when the session is created; 'float' stores ±scale as float32.
+ * The layout is documented, with a worked example, in ../PACKED.md.
+ */
+import { tensor } from '@onebit/core';
+import { type BinaryWeight, unpackSigns } from '@onebit/bits';
+import type { GraphBuilder } from './graph-builder.js';
+import { MAX_OPSET, MIN_OPSET } from './ir-version.js';
+
+export type BinaryWeightMode = 'packed' | 'float';
+
+/** The shared 256×8 float32 table: row b holds the 8 bits of byte b, LSB first, as ±1. */
+export const BIT_TABLE_NAME = 'onebit.bit_table';
+const FLAT_SHAPE_NAME = 'onebit.flat_shape';
+/** TensorProto.DataType INT32, the `to` of the Cast. */
+const INT32 = 6;
+
+/** The bit table's data: entry [b][j] = bit j of b ? +1 : −1. */
+export function bitTable(): Float32Array {
+  const t = new Float32Array(256 * 8);
+  for (let b = 0; b < 256; b++) for (let j = 0; j < 8; j++) t[b * 8 + j] = (b >>> j) & 1 ? 1 : -1;
+  return t;
+}
+
+/**
+ * Adds weight `name` to `b` and returns the name of the float32 value of shape w.dims holding
+ * sign × scale (always `name` itself). `opset` is the model's default-domain opset (7–21).
+ */
+export function addBinaryWeight(b: GraphBuilder, name: string, w: BinaryWeight, mode: BinaryWeightMode = 'packed', opset = 13): string {
+  const dims = [...w.dims];
+  const n = dims.reduce((a, d) => a * d, 1);
+  if (!dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new RangeError(`binary weight "${name}" has invalid dims [${dims.join(', ')}].`);
+  if (w.bits.length !== Math.ceil(n / 8)) throw new RangeError(`binary weight "${name}" of shape [${dims.join(', ')}] needs ${Math.ceil(n / 8)} bytes of bits but has ${w.bits.length}.`);
+  if (opset < MIN_OPSET || opset > MAX_OPSET || !Number.isInteger(opset)) throw new RangeError(`opset ${opset} is outside ${MIN_OPSET}–${MAX_OPSET}.`);
+  const scale = scaleTensor(name, w, dims);
+
+  if (mode === 'float') {
+    const values = unpackSigns(w.bits, n);
+    const per = n / (scale.dims.length ? dims[0]! : 1);
+    for (let k = 0; k < n; k++) values[k]! *= scale.data[Math.floor(k / per)]!;
+    return b.initializer(name, tensor('float32', dims, values));
+  }
+  if (mode !== 'packed') throw new RangeError(`binary weight mode "${String(mode)}" is not 'packed' or 'float'.`);
+
+  if (!b.has(BIT_TABLE_NAME)) b.initializer(BIT_TABLE_NAME, tensor('float32', [256, 8], bitTable()));
+  const bits = b.initializer(`${name}.bits`, tensor('uint8', [w.bits.length], w.bits.slice()));
+  const indices = b.node('Cast', [bits], { to: INT32 }, { name: `${name}.cast`, outputs: [`${name}.bytes`] });
+  // [bytes, 8] ±1 rows, in the same order as the bits: element k = row ⌊k/8⌋, column k mod 8.
+  let signs = b.node('Gather', [BIT_TABLE_NAME, indices], { axis: 0 }, { name: `${name}.gather`, outputs: [`${name}.rows`] });
+  if (n % 8 !== 0) {
+    if (!b.has(FLAT_SHAPE_NAME)) b.initializer(FLAT_SHAPE_NAME, tensor('int64', [1], new BigInt64Array([-1n])));
+    signs = b.node('Reshape', [signs, FLAT_SHAPE_NAME], {}, { name: `${name}.flatten`, outputs: [`${name}.flat`] });
+    // drop the zero padding bits of the last byte
+    if (opset < 10) {
+      signs = b.node('Slice', [signs], { starts: [0], ends: [n], axes: [0] }, { name: `${name}.slice`, outputs: [`${name}.signs`] });
+    } else {
+      const starts = b.initializer(`${name}.slice_starts`, tensor('int64', [1], new BigInt64Array([0n])));
+      const ends = b.initializer(`${name}.slice_ends`, tensor('int64', [1], new BigInt64Array([BigInt(n)])));
+      const axes = b.initializer(`${name}.slice_axes`, tensor('int64', [1], new BigInt64Array([0n])));
+      signs = b.node('Slice', [signs, starts, ends, axes], {}, { name: `${name}.slice`, outputs: [`${name}.signs`] });
+    }
+  }
+  const shape = b.initializer(`${name}.shape`, tensor('int64', [dims.length], BigInt64Array.from(dims, BigInt)));
+  const unscaled = b.node('Reshape', [signs, shape], {}, { name: `${name}.reshape`, outputs: [`${name}.unscaled`] });
+  const scaleName = b.initializer(`${name}.scale`, scale);
+  return b.node('Mul', [unscaled, scaleName], {}, { name: `${name}.mul`, outputs: [name] });
+}
+
+/** The scale as a float32 scalar, or [Cout, 1, …, 1] for per-output-channel scales. */
+function scaleTensor(name: string, w: BinaryWeight, dims: number[]) {
+  if (typeof w.scale === 'number') {
+    if (!Number.isFinite(w.scale)) throw new RangeError(`binary weight "${name}" has scale ${w.scale}.`);
+    return tensor('float32', [], new Float32Array([w.scale]));
+  }
+  if (w.scale.length !== dims[0]) throw new RangeError(`binary weight "${name}" has ${w.scale.length} scales for ${dims[0]} output channels.`);
+  const bad = w.scale.findIndex((s) => !Number.isFinite(s));
+  if (bad >= 0) throw new RangeError(`binary weight "${name}" has scale ${w.scale[bad]} for channel ${bad}.`);
+  return tensor('float32', [dims[0]!, ...dims.slice(1).map(() => 1)], w.scale.slice());
+}

@@ -1,0 +1,11 @@
+/** @onebit/onnx: read and write ONNX ModelProto as plain data, build graphs, emit packed 1-bit weights. */
+export type { OnnxAttribute, OnnxExternalData, OnnxGraph, OnnxInitializer, OnnxModel, OnnxNode, OnnxOpsetImport, ValueInfo } from './model.js';
+export { decodeModel, encodeModel } from './model-proto.js';
+export { sniffOnnx } from './sniff.js';
+export { resolveExternalData, type ReadExternalFile } from './external-data.js';
+export { DATA_TYPE, dtypeOfDataType } from './data-type.js';
+export { MAX_TENSOR_ELEMENTS } from './tensor-proto.js';
+export { MAX_GRAPH_DEPTH } from './graph-proto.js';
+export { irVersionForOpset, MIN_OPSET, MAX_OPSET } from './ir-version.js';
+export { GraphBuilder, floatAttr, floatsAttr, type AttrInput, type BuildOptions, type NodeOptions } from './graph-builder.js';
+export { addBinaryWeight, bitTable, BIT_TABLE_NAME, type BinaryWeightMode } from './emit-binary-weight.js';
