@@ -1,0 +1,44 @@
+/** Tests of the preprocessing presets: raw255 is the identity on bytes, cifar-torchvision matches float32 PyTorch. */
+import { describe, expect, it } from 'vitest';
+import { applyPreprocess, getPreprocess, preprocessNames, registerPreprocess } from './preprocess.js';
+
+describe('preprocessing presets', () => {
+  const pixels = new Uint8Array([0, 255, 128, 1, /* G */ 0, 255, 128, 1, /* B */ 0, 255, 128, 1]);
+
+  it('raw255 keeps byte values as floats', () => {
+    expect([...applyPreprocess(getPreprocess('raw255'), pixels, 3, 4)]).toEqual([...pixels]);
+  });
+
+  it('cifar-torchvision computes (u8/255 − mean[c])/std[c] in float32, per channel plane', () => {
+    const out = applyPreprocess(getPreprocess('cifar-torchvision'), pixels, 3, 4);
+    const f = Math.fround;
+    const want = (v: number, m: number, s: number) => f(f(f(v / 255) - f(m)) / f(s));
+    expect(out[0]).toBe(want(0, 0.485, 0.229));
+    expect(out[1]).toBe(want(255, 0.485, 0.229));
+    expect(out[6]).toBe(want(128, 0.456, 0.224));
+    expect(out[11]).toBe(want(1, 0.406, 0.225));
+    expect(out[0]).toBeCloseTo(-2.1179039, 6); // torchvision: (0 − 0.485)/0.229
+    expect(out[1]).toBeCloseTo(2.2489083, 6);
+  });
+
+  it('reuses an output buffer and works on several images', () => {
+    const buf = new Float32Array(100);
+    const two = new Uint8Array([...pixels, ...pixels]);
+    const out = applyPreprocess(getPreprocess('cifar-torchvision'), two, 3, 4, buf);
+    expect(out.buffer).toBe(buf.buffer);
+    expect(out.length).toBe(24);
+    expect([...out.subarray(12)]).toEqual([...out.subarray(0, 12)]);
+  });
+
+  it('lets later presets register beside the built-in ones', () => {
+    registerPreprocess({ name: 'test-half', description: 'u8/2', scale: 0.5, mean: [0], std: [1] });
+    expect(preprocessNames()).toContain('test-half');
+    expect([...applyPreprocess(getPreprocess('test-half'), new Uint8Array([4, 5]), 1, 2)]).toEqual([2, 2.5]);
+  });
+
+  it('BAD CALL: unknown names, ragged pixels, wrong channel count', () => {
+    expect(() => getPreprocess('nope')).toThrow(RangeError);
+    expect(() => applyPreprocess(getPreprocess('raw255'), new Uint8Array(5), 3, 4)).toThrow(RangeError);
+    expect(() => applyPreprocess(getPreprocess('cifar-torchvision'), new Uint8Array(8), 2, 4)).toThrow(/3 mean values but the images have 2 channels/);
+  });
+});

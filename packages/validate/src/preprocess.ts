@@ -1,0 +1,83 @@
+/**
+ * Named preprocessing presets: how uint8 N×C×H×W pixels become a model's float32 input, as
+ * `(u8 · scale − mean[c]) / std[c]` evaluated in float32 step by step (as PyTorch does), so the
+ * input matches the reference implementation bit for bit. Presets live in a registry so geometric
+ * pipelines (e.g. `imagenet`: resize + centre crop) can be added beside these.
+ */
+
+export interface PreprocessPreset {
+  readonly name: string;
+  /** One line for reports. */
+  readonly description: string;
+  /** Multiplier applied to the byte first (1 or 1/255). */
+  readonly scale: number;
+  /** Per-channel mean subtracted after scaling (one value applies to every channel). */
+  readonly mean: readonly number[];
+  /** Per-channel divisor applied last. */
+  readonly std: readonly number[];
+}
+
+const TORCHVISION_MEAN = [0.485, 0.456, 0.406];
+const TORCHVISION_STD = [0.229, 0.224, 0.225];
+
+const presets = new Map<string, PreprocessPreset>();
+
+/** Adds (or replaces) a preset under its name. */
+export function registerPreprocess(preset: PreprocessPreset): void {
+  presets.set(preset.name, preset);
+}
+
+registerPreprocess({ name: 'raw255', description: 'RGB bytes as float32 0..255, NCHW, no scaling (the authors\' models; their first BN normalises)', scale: 1, mean: [0], std: [1] });
+registerPreprocess({ name: 'cifar-torchvision', description: '(u8/255 − mean)/std, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225], NCHW float32', scale: 1 / 255, mean: TORCHVISION_MEAN, std: TORCHVISION_STD });
+
+/** Names of the registered presets. */
+export function preprocessNames(): string[] {
+  return [...presets.keys()];
+}
+
+/** The preset called `name`; a RangeError lists the known names otherwise. */
+export function getPreprocess(name: string): PreprocessPreset {
+  const p = presets.get(name);
+  if (!p) throw new RangeError(`Unknown preprocessing "${name}"; known: ${preprocessNames().join(', ')}.`);
+  return p;
+}
+
+/**
+ * Applies `preset` to `pixels` (images × channels × plane bytes, plane = H·W) and returns float32
+ * values in the same NCHW order. `out` is reused when given and large enough.
+ */
+export function applyPreprocess(preset: PreprocessPreset, pixels: Uint8Array, channels: number, plane: number, out?: Float32Array): Float32Array {
+  if (!Number.isInteger(channels) || channels < 1 || !Number.isInteger(plane) || plane < 1 || pixels.length % (channels * plane) !== 0) {
+    throw new RangeError(`${pixels.length} pixels are not a whole number of ${channels}×${plane} images.`);
+  }
+  const tables = lookupTables(preset, channels);
+  const result = out && out.length >= pixels.length ? out.subarray(0, pixels.length) : new Float32Array(pixels.length);
+  for (let start = 0, c = 0; start < pixels.length; start += plane, c = (c + 1) % channels) {
+    const table = tables[c]!;
+    for (let i = start; i < start + plane; i++) result[i] = table[pixels[i]!]!;
+  }
+  return result;
+}
+
+/** One 256-entry float32 table per channel: every byte value's preprocessed result. */
+function lookupTables(preset: PreprocessPreset, channels: number): Float32Array[] {
+  const pick = (values: readonly number[], what: string, c: number): number => {
+    if (values.length === 1) return values[0]!;
+    if (values.length !== channels) throw new RangeError(`Preprocessing "${preset.name}" has ${values.length} ${what} values but the images have ${channels} channels.`);
+    return values[c]!;
+  };
+  const f = Math.fround;
+  const tables: Float32Array[] = [];
+  for (let c = 0; c < channels; c++) {
+    const mean = f(pick(preset.mean, 'mean', c));
+    const std = f(pick(preset.std, 'std', c));
+    const table = new Float32Array(256);
+    for (let v = 0; v < 256; v++) {
+      // Each step rounds to float32, like torchvision's ToTensor (div 255) then Normalize (sub_, div_).
+      const scaled = preset.scale === 1 ? v : preset.scale === 1 / 255 ? f(v / 255) : f(v * f(preset.scale));
+      table[v] = f(f(scaled - mean) / std);
+    }
+    tables.push(table);
+  }
+  return tables;
+}

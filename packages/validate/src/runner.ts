@@ -1,0 +1,45 @@
+/**
+ * One interface over the onnxruntime backends, so validation does not know which one runs:
+ * `node` (onnxruntime-node, native CPU) and `wasm` (onnxruntime-web's WebAssembly backend inside
+ * Node). Each backend lives in its own module and is imported only when asked for.
+ */
+import { assertNotWrongFile } from '@onebit/core';
+
+export type RuntimeName = 'node' | 'wasm';
+
+export const RUNTIMES: readonly RuntimeName[] = ['node', 'wasm'];
+
+export interface Runner {
+  /** Which runtime runs the model, e.g. "onnxruntime-node 1.30.0 (2 threads)". */
+  readonly name: string;
+  readonly runtime: RuntimeName;
+  /** The model's (single) input and its first output. */
+  readonly inputName: string;
+  readonly outputName: string;
+  /** Wall time of creating the inference session, including graph optimisation (ms). */
+  readonly sessionCreationMs: number;
+  /** Runs one float32 batch of shape `dims` and returns the first output's data. */
+  run(input: Float32Array, dims: number[]): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+export interface RunnerOptions {
+  runtime: RuntimeName;
+  /** Intra-op threads (node) or WebAssembly threads (wasm); default 2. */
+  threads?: number;
+}
+
+/** Creates an inference session for `model` (ONNX bytes) on the chosen runtime. */
+export async function createRunner(model: Uint8Array, options: RunnerOptions): Promise<Runner> {
+  const threads = options.threads ?? 2;
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}.`);
+  assertNotWrongFile(model, 'the model');
+  switch (options.runtime) {
+    case 'node':
+      return (await import('./node-runner.js')).createNodeRunner(model, threads);
+    case 'wasm':
+      return (await import('./wasm-runner.js')).createWasmRunner(model, threads);
+    default:
+      throw new RangeError(`Unknown runtime "${String(options.runtime)}"; known: ${RUNTIMES.join(', ')}.`);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Validates an ONNX classifier on a labelled image set: preprocess each batch, run it on the chosen
+ * onnxruntime backend, score the logits, and compare them with reference logits when given. The
+ * report is plain JSON; the raw logits ride along as a non-enumerable `logits` property.
+ */
+import { ModelError, formatDims, toFloat32, type Tensor } from '@onebit/core';
+import { accuracyReport, type AccuracyReport } from './accuracy.js';
+import type { ImageSet } from './image-set.js';
+import { parity } from './parity.js';
+import { applyPreprocess, getPreprocess } from './preprocess.js';
+import { createRunner, type RuntimeName } from './runner.js';
+
+export interface ValidateOptions {
+  /** ONNX model bytes: one float32 NCHW input, first output = logits [N, classes]. */
+  model: Uint8Array;
+  data: ImageSet;
+  /** A registered preprocessing preset: 'raw255' | 'cifar-torchvision' | … */
+  preprocess: string;
+  runtime?: RuntimeName;
+  threads?: number;
+  batchSize?: number;
+  /** Validate only the first `limit` images. */
+  limit?: number;
+  /** Reference logits [≥ n, classes] for the same images in the same order. */
+  reference?: Tensor;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ValidationReport extends AccuracyReport {
+  runtime: RuntimeName;
+  /** The runner's description, e.g. "onnxruntime-node 1.30.0 (2 threads)". */
+  runtimeName: string;
+  preprocess: string;
+  preprocessDescription: string;
+  numClasses: number;
+  batchSize: number;
+  inputName: string;
+  outputName: string;
+  sessionCreationMs: number;
+  /** Time inside run() calls only (ms). */
+  inferenceMs: number;
+  /** Images per second of inference (n / inferenceMs). */
+  throughput: number;
+  /** Mean wall time of one batch (ms). */
+  batchLatencyMs: number;
+  /** Present only with a reference. */
+  agreement?: number;
+  disagreements?: number[];
+  maxAbsLogitDiff?: number;
+  maxAbsReferenceLogit?: number;
+  /** N×numClasses logits; non-enumerable, so JSON.stringify leaves them out. */
+  readonly logits: Float32Array;
+}
+
+export async function validateModel(opts: ValidateOptions): Promise<ValidationReport> {
+  const { data } = opts;
+  const batchSize = opts.batchSize ?? 50;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}.`);
+  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 0)) throw new RangeError(`limit must be a non-negative integer, got ${opts.limit}.`);
+  const preset = getPreprocess(opts.preprocess);
+  const n = Math.min(data.n, opts.limit ?? data.n);
+  const imageSize = data.channels * data.height * data.width;
+  if (data.pixels.length < data.n * imageSize || data.labels.length < data.n) {
+    throw new RangeError(`The image set claims ${data.n} images of ${data.channels}×${data.height}×${data.width} but holds ${data.pixels.length} pixels and ${data.labels.length} labels.`);
+  }
+  const reference = opts.reference ? checkReference(opts.reference, n) : undefined;
+
+  const runtime = opts.runtime ?? 'node';
+  const runner = await createRunner(opts.model, { runtime, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+  let logits = new Float32Array(0);
+  let numClasses = 0;
+  let inferenceMs = 0;
+  let batches = 0;
+  try {
+    const scratch = new Float32Array(Math.min(batchSize, Math.max(n, 1)) * imageSize);
+    for (let start = 0; start < n; start += batchSize) {
+      const count = Math.min(batchSize, n - start);
+      const input = applyPreprocess(preset, data.pixels.subarray(start * imageSize, (start + count) * imageSize), data.channels, data.height * data.width, scratch);
+      const t0 = performance.now();
+      const out = await runner.run(input, [count, data.channels, data.height, data.width]);
+      inferenceMs += performance.now() - t0;
+      batches++;
+      if (start === 0) {
+        numClasses = out.length / count;
+        if (!Number.isInteger(numClasses) || numClasses < 1) throw new ModelError(`Output "${runner.outputName}" has ${out.length} values for a batch of ${count}, not a whole number of classes per image.`, runner.outputName);
+        logits = new Float32Array(n * numClasses);
+      } else if (out.length !== count * numClasses) {
+        throw new ModelError(`Output "${runner.outputName}" has ${out.length} values for a batch of ${count} images, not ${count * numClasses}.`, runner.outputName);
+      }
+      logits.set(out, start * numClasses);
+      opts.onProgress?.(start + count, n);
+    }
+  } finally {
+    await runner.dispose();
+  }
+
+  const report: ValidationReport = {
+    ...accuracyReport(logits, Array.prototype.slice.call(data.labels, 0, n) as number[], Math.max(numClasses, 1)),
+    runtime,
+    runtimeName: runner.name,
+    preprocess: preset.name,
+    preprocessDescription: preset.description,
+    numClasses,
+    batchSize,
+    inputName: runner.inputName,
+    outputName: runner.outputName,
+    sessionCreationMs: runner.sessionCreationMs,
+    inferenceMs,
+    throughput: inferenceMs > 0 ? (n * 1000) / inferenceMs : 0,
+    batchLatencyMs: batches ? inferenceMs / batches : 0,
+    logits,
+  };
+  if (reference) {
+    if (reference.dims[1] !== numClasses) throw new ModelError(`Reference logits have ${reference.dims[1]} classes per row but the model outputs ${numClasses}.`);
+    const p = parity(logits, reference.data.subarray(0, n * numClasses), numClasses);
+    Object.assign(report, { agreement: p.agreement, disagreements: p.disagreements, maxAbsLogitDiff: p.maxAbsLogitDiff, maxAbsReferenceLogit: p.maxAbsReferenceLogit });
+  }
+  Object.defineProperty(report, 'logits', { value: logits, enumerable: false });
+  return report;
+}
+
+/** The reference as float32 rows, checked to be 2-D with at least `n` rows. */
+function checkReference(reference: Tensor, n: number): { dims: readonly number[]; data: Float32Array } {
+  if (reference.dims.length !== 2 || reference.dims[0]! < n) {
+    throw new ModelError(`Reference logits of shape ${formatDims(reference.dims)} are not a 2-D [images, classes] array with at least ${n} rows.`);
+  }
+  if (reference.dtype === 'int64' || reference.dtype === 'uint64' || reference.dtype === 'bool') {
+    throw new ModelError(`Reference logits are ${reference.dtype}, not floating point.`);
+  }
+  return { dims: reference.dims, data: toFloat32(reference.dtype, reference.data) };
+}
