@@ -15,6 +15,20 @@ function hasHdf5SignatureAt(bytes: Uint8Array, offset: number): boolean {
   return bytes.length >= offset + 8 && HDF5_SIGNATURE.every((b, i) => bytes[offset + i] === b);
 }
 
+/** True when the first 20 bytes form a plausible level-4 matrix header (MOPT type code, dims, imagf, name length). */
+function looksLikeLevel4(bytes: Uint8Array): boolean {
+  if (bytes.length < 20) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 20);
+  return [true, false].some((le) => {
+    const mopt = view.getInt32(0, le);
+    const [m, o, p, t] = [Math.floor(mopt / 1000), Math.floor(mopt / 100) % 10, Math.floor(mopt / 10) % 10, mopt % 10];
+    const imagf = view.getInt32(12, le);
+    const nameLength = view.getInt32(16, le);
+    return mopt >= 0 && m <= 4 && o === 0 && p <= 5 && t <= 2 && view.getInt32(4, le) >= 0 && view.getInt32(8, le) >= 0
+      && (imagf === 0 || imagf === 1) && nameLength >= 1 && nameLength <= 4096;
+  });
+}
+
 function latin1(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += String.fromCharCode(b);
@@ -30,16 +44,15 @@ export function readHeader(bytes: Uint8Array): MatHeader {
     throw new UnsupportedError('MAT: this is a MATLAB v7.3 (HDF5) file, which onebit does not read; re-save it in MATLAB with save(..., \'-v7\').');
   }
   const isLevel5Text = text.startsWith('MATLAB 5.0');
+  if (!isLevel5Text && looksLikeLevel4(bytes)) {
+    throw new UnsupportedError('MAT: this is a MATLAB v4 file, which onebit does not read; re-save it in MATLAB with save(..., \'-v7\').');
+  }
   if (bytes.length < HEADER_BYTES) {
     if (isLevel5Text) throw new TruncatedError('MAT', 'header', 0, HEADER_BYTES, bytes.length);
     throw new WrongFileError(`The file is not a MAT file: it has only ${bytes.length} bytes and no MATLAB header.`);
   }
   const indicator = latin1(bytes.subarray(126, 128));
   if (indicator !== 'IM' && indicator !== 'MI') {
-    // A level-4 file starts with a 4-byte type code whose high bytes are zero, never with text.
-    if (!isLevel5Text && bytes.subarray(0, 4).includes(0)) {
-      throw new UnsupportedError('MAT: this is a MATLAB v4 file, which onebit does not read; re-save it in MATLAB with save(..., \'-v7\').');
-    }
     if (!text.startsWith('MATLAB')) throw new WrongFileError('The file is not a MAT file: it does not start with a MATLAB header.');
     throw new FormatError('MAT', `endian indicator ${JSON.stringify(indicator)} at byte 126 is neither "IM" nor "MI".`, 126);
   }
