@@ -17,6 +17,6 @@ export async function createNodeRunner(model: Uint8Array, threads: number): Prom
     // The binding flattens nested keys with '.', giving the config key session.intra_op.allow_spinning.
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
-  return wrapSession(model, 'node', `onnxruntime-node ${ort.env.versions.node ?? ''} (${threads} threads)`.replace('  ', ' '),
+  return wrapSession(model, 'node', `onnxruntime-node ${ort.env.versions.node ?? ''} (${threads} thread${threads === 1 ? '' : 's'})`.replace('  ', ' '),
     () => ort.InferenceSession.create(model, options), ort.Tensor);
 }

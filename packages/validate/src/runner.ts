@@ -16,7 +16,10 @@ export interface Runner {
   /** The model's (single) input and its first output. */
   readonly inputName: string;
   readonly outputName: string;
-  /** Wall time of creating the inference session, including graph optimisation (ms). */
+  /**
+   * Wall time of creating the inference session, including graph optimisation (ms). For wasm, the
+   * first session of a process also includes loading and compiling the WebAssembly module.
+   */
   readonly sessionCreationMs: number;
   /** Runs one float32 batch of shape `dims` and returns the first output's data. */
   run(input: Float32Array, dims: number[]): Promise<Float32Array>;

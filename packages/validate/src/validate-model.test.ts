@@ -91,6 +91,11 @@ describe('validateModel', () => {
       .rejects.toThrow(ModelError);
   });
 
+  it('EXPECTED FAILURE: images the model cannot take (1-channel MNIST-like input) give a ModelError', async () => {
+    const grey = { n: 2, channels: 1, height: 4, width: 4, pixels: new Uint8Array(32), labels: [0, 1] };
+    await expect(validateModel({ model, data: grey, preprocess: 'raw255', threads: 1 })).rejects.toThrow(/onnxruntime-node 1\.30\.0 \(1 thread\) failed on input "input" of shape \[2, 1, 4, 4\]/);
+  });
+
   it('BAD CALL: unknown preprocessing or batch size', async () => {
     await expect(validateModel({ model, data: cifar, preprocess: 'imagenet-typo' })).rejects.toThrow('Unknown preprocessing "imagenet-typo"; known: raw255, cifar-torchvision.');
     await expect(validateModel({ model, data: cifar, preprocess: 'raw255', batchSize: 0 })).rejects.toThrow(RangeError);

@@ -19,6 +19,6 @@ export async function createWasmRunner(model: Uint8Array, threads: number): Prom
   ort.env.wasm.proxy = false;
   initialisedThreads = threads;
   const options: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['wasm'] };
-  return wrapSession(model, 'wasm', `onnxruntime-web ${ort.env.versions.web ?? ''} wasm (${threads} threads)`.replace('  ', ' '),
+  return wrapSession(model, 'wasm', `onnxruntime-web ${ort.env.versions.web ?? ''} wasm (${threads} thread${threads === 1 ? '' : 's'})`.replace('  ', ' '),
     () => ort.InferenceSession.create(model, options), ort.Tensor);
 }
