@@ -7,6 +7,7 @@ export * from './image-set.js';
 export * from './cifar.js';
 export * from './idx.js';
 export * from './mnist.js';
+export * from './load-image-set.js';
 export * from './npy.js';
 export * from './preprocess.js';
 export * from './runner.js';
