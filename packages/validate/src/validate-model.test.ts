@@ -89,6 +89,17 @@ describe('validateModel', () => {
       .rejects.toThrow('Reference logits of shape 4×10 are not a 2-D [images, classes] array with at least 5 rows.');
     await expect(validateModel({ model, data: cifar, preprocess: 'raw255', limit: 5, threads: 1, reference: tensor('float32', [5, 9], new Float32Array(45)) }))
       .rejects.toThrow(ModelError);
+    await expect(validateModel({ model, data: cifar, preprocess: 'raw255', limit: 1, reference: tensor('int64', [1, 10], new BigInt64Array(10)) }))
+      .rejects.toThrow('Reference logits are int64, not floating point.');
+  });
+
+  it('accepts float64 references and a limit of 0', async () => {
+    const want = expectedLogits(3);
+    const report = await validateModel({ model, data: cifar, preprocess: 'raw255', limit: 3, threads: 1, reference: tensor('float64', [3, 10], Float64Array.from(want)) });
+    expect(report.maxAbsLogitDiff).toBe(0);
+    const empty = await validateModel({ model, data: cifar, preprocess: 'raw255', limit: 0, threads: 1 });
+    expect(empty.n).toBe(0);
+    expect(empty.predictions).toEqual([]);
   });
 
   it('EXPECTED FAILURE: images the model cannot take (1-channel MNIST-like input) give a ModelError', async () => {
