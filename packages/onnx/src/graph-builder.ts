@@ -56,7 +56,7 @@ export class GraphBuilder {
   }
 
   input(name: string, dtype: DType, dims: Array<number | string | undefined>): string {
-    this.claim(name, 'input');
+    this.claim(name, `input "${name}"`);
     this.inputs.push({ name, elemType: dtype, dims: [...dims] });
     return name;
   }
@@ -65,7 +65,7 @@ export class GraphBuilder {
     if (tensor.data.length !== elementCount(tensor.dims)) {
       throw new RangeError(`initializer "${name}" of shape [${tensor.dims.join(', ')}] needs ${elementCount(tensor.dims)} elements but has ${tensor.data.length}.`);
     }
-    this.claim(name, 'initializer');
+    this.claim(name, `initializer "${name}"`);
     this.initializers.push({ name, tensor: { ...tensor, dims: [...tensor.dims] } as Tensor });
     return name;
   }
@@ -81,7 +81,7 @@ export class GraphBuilder {
     if (outs.length === 0) throw new RangeError(`node "${name}" needs at least one output.`);
     const attrs: Record<string, OnnxAttribute> = {};
     for (const [key, value] of Object.entries(attributes)) attrs[key] = toAttribute(value, key, name);
-    for (const out of outs) this.claim(out, `output of node "${name}"`);
+    for (const out of outs) this.claim(out, `output "${out}" of node "${name}"`);
     this.nodeNames.add(name);
     this.nodes.push({ name, opType, domain: opts.domain ?? '', inputs: [...inputs], outputs: outs, attributes: attrs, docString: '' });
     return outs[0]!;
@@ -124,9 +124,10 @@ export class GraphBuilder {
     };
   }
 
-  private claim(name: string, role: string): void {
-    if (name === '') throw new RangeError(`an ${role} of graph "${this.name}" has an empty name.`);
-    if (this.values.has(name)) throw new RangeError(`${role} name "${name}" is already used in graph "${this.name}".`);
+  /** Reserves value `name`; `what` describes it for the error, e.g. `initializer "w"`. */
+  private claim(name: string, what: string): void {
+    if (name === '') throw new RangeError(`${what} of graph "${this.name}" has an empty name.`);
+    if (this.values.has(name)) throw new RangeError(`${what} reuses a value name already in graph "${this.name}".`);
     this.values.add(name);
   }
 
