@@ -1,0 +1,8 @@
+/** @onebit/container: the `.onebit` bit-packed container (FORMAT.md): writer, verifying reader, sniff, size report. */
+export type { Container, ContainerTensor } from './container-types.js';
+export type { BinaryEntry, FloatEntry, Header, ScaleSectionRef, SectionRef, TensorEntry } from './header.js';
+export { ALIGNMENT, MAGIC, VERSION, sniffContainer } from './preamble.js';
+export { crc32 } from './crc32.js';
+export { writeContainer } from './write-container.js';
+export { MAX_HEADER_BYTES, readContainer } from './read-container.js';
+export * from './size-report.js';
