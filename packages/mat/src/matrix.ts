@@ -32,7 +32,8 @@ function latin1(bytes: Uint8Array): string {
 
 /** Reads the array flags, dimensions and name that open every miMATRIX body. */
 export function readArrayHeader(body: ByteReader): ArrayHeader {
-  const offset = body.offset;
+  // Messages name the array by its miMATRIX tag, the 8 bytes before the body.
+  const offset = body.offset - 8;
   const flagsElement = readElement(body, 'array flags', [miUINT32]);
   if (flagsElement.tag.size !== 8) {
     throw new FormatError(body.format, `array flags at byte ${flagsElement.tag.offset} have ${flagsElement.tag.size} bytes instead of 8.`, flagsElement.tag.offset);
@@ -60,7 +61,7 @@ export function readArrayHeader(body: ByteReader): ArrayHeader {
 /** Reads a whole miMATRIX body (the element's data, without its tag); `path` names it in messages. */
 export function readMatrixBody(body: ByteReader, path: string | undefined, depth: number, context: MatrixContext): { name: string; value: MatValue } {
   if (depth > context.maxDepth) {
-    throw new LimitError(`${body.format}: ${path ?? 'an array'} at byte ${body.offset} is nested more than ${context.maxDepth} cells or structs deep (maxDepth).`);
+    throw new LimitError(`${body.format}: ${describePath(path ?? '')} at byte ${body.offset - 8} is nested more than ${context.maxDepth} cells or structs deep (maxDepth).`);
   }
   // An empty miMATRIX (no subelements at all) is how writers store an empty [] in a cell or field.
   if (body.length === 0) return { name: '', value: { kind: 'numeric', className: 'double', logical: false, dims: [0, 0], data: new Float64Array(0) } };
@@ -104,8 +105,8 @@ function readChar(body: ByteReader, header: ArrayHeader, path: string): MatChar 
   const units = decodeText(tag, data, body.littleEndian);
   const { dims, count } = header;
   if (units.length !== count) {
-    // A vector whose UTF-8 text does not match its element count is kept as decoded.
-    if (dims.filter((d) => d !== 1).length <= 1) return { kind: 'char', dims, text: units.join('') };
+    // A UTF-8 vector whose text does not match its element count (some writers count bytes) is kept as decoded.
+    if (tag.type === miUTF8 && dims.filter((d) => d !== 1).length <= 1) return { kind: 'char', dims, text: units.join('') };
     throw new FormatError(body.format, `characters of "${path}" at byte ${tag.offset} decode to ${units.length} characters but dimensions [${dims.join(', ')}] need ${count}.`, tag.offset);
   }
   const rowMajor = new Array<string>(count);

@@ -41,14 +41,14 @@ function readPlain(reader: ByteReader, tag: ElementTag, context: MatrixContext):
   if (tag.type !== miMATRIX) {
     throw new FormatError('MAT', `variable at byte ${tag.offset} has type ${dataTypeName(tag.type)} where miMATRIX (14) or miCOMPRESSED (15) was expected.`, tag.offset);
   }
-  const body = reader.sub(tag.size, `variable at byte ${tag.offset}`);
+  const body = reader.sub(tag.size, 'variable data');
   skipPadding(reader, tag);
   return readMatrixBody(body, undefined, 0, context);
 }
 
 /** A compressed variable: not padded to 8 bytes; its offsets in messages count within the inflated data. */
 function readCompressed(reader: ByteReader, tag: ElementTag, maxInflatedBytes: number, context: MatrixContext): { name: string; value: MatValue } {
-  const compressed = reader.bytesView(tag.size, `compressed variable at byte ${tag.offset}`);
+  const compressed = reader.bytesView(tag.size, 'compressed variable data');
   const inflated = inflateLimited(compressed, maxInflatedBytes, tag.offset);
   const name = peekName(inflated, reader.littleEndian);
   const format = `MAT (compressed variable ${name === undefined ? '' : `"${name}" `}at byte ${tag.offset}; offsets are within its inflated data)`;
