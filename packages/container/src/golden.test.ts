@@ -2,6 +2,7 @@
  * The golden container of FORMAT.md: one [2,1,3,3] binary weight, scale sqrt(2/9), model {}.
  * Every byte is asserted, so any change to the format shows up here first.
  */
+import { readFileSync } from 'node:fs';
 import { packSigns } from '@onebit/bits';
 import { describe, expect, it } from 'vitest';
 import { readContainer } from './read-container.js';
@@ -45,5 +46,14 @@ describe('golden container', () => {
     expect(t.weight.dims).toEqual([2, 1, 3, 3]);
     expect(hex(t.weight.bits)).toBe('e5 f0 01');
     expect(t.weight.scale).toBe(SCALE);
+  });
+
+  it('is the example FORMAT.md writes out (the spec and the code cannot drift apart)', () => {
+    const spec = readFileSync(new URL('../FORMAT.md', import.meta.url), 'utf8');
+    expect(spec).toContain(`\n${HEADER}\n`);
+    expect(spec).toContain('0000  89 4f 4e 45 42 49 54 0a');
+    expect(spec).toContain('0010  ec c4 31 59');
+    expect(spec).toContain('0140  e5 00 00 00');
+    expect(spec).toContain('0144  f8 00 00 00');
   });
 });
