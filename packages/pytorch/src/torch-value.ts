@@ -1,0 +1,56 @@
+/**
+ * Turns the raw result of unpickling a checkpoint (with TensorRef views and TorchStorage objects
+ * still pointing into storages) into a plain PickleValue tree of @onebit/core Tensors. Shared
+ * references stay shared (the same TensorRef becomes the same Tensor), cycles are preserved, and
+ * nesting deeper than a limit is refused.
+ */
+import { LimitError, type Tensor } from '@onebit/core';
+import { PickleGlobal, type PickleValue } from './pickle-value.js';
+import { type TensorBudget, TensorRef, materializeTensor } from './rebuild-tensor.js';
+import { TorchStorage } from './storage.js';
+
+export const MAX_NESTING = 200;
+
+export function toPickleValue(raw: unknown, format: string, budget: TensorBudget): PickleValue {
+  const seen = new Map<object, PickleValue>();
+  const walk = (value: unknown, path: string, depth: number): PickleValue => {
+    if (value === null || value === undefined) return null;
+    if (typeof value !== 'object') return value as PickleValue;
+    if (value instanceof Uint8Array || value instanceof PickleGlobal) return value;
+    const done = seen.get(value);
+    if (done !== undefined) return done;
+    if (depth > MAX_NESTING) throw new LimitError(`${format}: '${path}' is nested more than ${MAX_NESTING} containers deep; onebit refuses such pickles.`);
+    const name = path || 'root';
+    if (value instanceof TensorRef) {
+      const t: Tensor = materializeTensor(value, format, name, budget);
+      seen.set(value, t);
+      return t;
+    }
+    if (value instanceof TorchStorage) {
+      const t = materializeTensor(new TensorRef(value, 0, [value.numel], [1]), format, name, budget);
+      seen.set(value, t);
+      return t;
+    }
+    const child = (key: unknown): string => (path ? `${path}.${String(key)}` : String(key));
+    if (Array.isArray(value)) {
+      const out: PickleValue[] = [];
+      seen.set(value, out);
+      value.forEach((v, i) => out.push(walk(v, child(i), depth + 1)));
+      return out;
+    }
+    if (value instanceof Map) {
+      const out = new Map<PickleValue, PickleValue>();
+      seen.set(value, out);
+      for (const [k, v] of value) out.set(walk(k, child('key'), depth + 1), walk(v, child(k), depth + 1));
+      return out;
+    }
+    if (value instanceof Set) {
+      const out = new Set<PickleValue>();
+      seen.set(value, out);
+      for (const v of value) out.add(walk(v, child('item'), depth + 1));
+      return out;
+    }
+    throw new TypeError(`unexpected ${(value as object).constructor?.name} in an unpickled checkpoint at '${name}'.`);
+  };
+  return walk(raw, '', 0);
+}
