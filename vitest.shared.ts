@@ -17,6 +17,8 @@ const alias = readdirSync(packagesDir)
 export default defineConfig({
   resolve: { alias },
   test: {
+    // Tests never download: the data resolver refuses to fetch when ONEBIT_OFFLINE=1.
+    env: { ONEBIT_OFFLINE: '1' },
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',

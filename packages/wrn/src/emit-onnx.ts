@@ -1,0 +1,93 @@
+/**
+ * Turns a WrnNetwork into a standard ONNX model: BatchNormalization, Relu, Conv, AveragePool,
+ * Pad, Add and ReduceSum/ReduceMean only, so stock onnxruntime (node and web) loads it. Binary
+ * conv weights are emitted `packed` (1 bit per weight + a decode subgraph that onnxruntime
+ * constant-folds at load, see packages/onnx/PACKED.md) or `float` (±scale float32 initializers).
+ */
+import { tensor } from '@onebit/core';
+import { addBinaryWeight, floatAttr, GraphBuilder, type OnnxModel } from '@onebit/onnx';
+import type { WrnNetwork } from './network.js';
+
+export type WeightMode = 'packed' | 'float';
+
+export interface EmitOptions {
+  readonly weights?: WeightMode;
+  /** ONNX opset (7…17 for the packed decode; default 13). */
+  readonly opset?: number;
+  /** Extra metadata_props entries. */
+  readonly metadata?: Record<string, string>;
+}
+
+export const INPUT_NAME = 'input';
+export const OUTPUT_NAME = 'logits';
+
+export function wrnToOnnx(net: WrnNetwork, options: EmitOptions = {}): OnnxModel {
+  const mode = options.weights ?? 'packed';
+  const opset = options.opset ?? 13;
+  const b = new GraphBuilder(net.family);
+  const [c, h, w] = net.inputShape;
+  b.input(INPUT_NAME, 'float32', ['N', c, h, w]);
+  let x = INPUT_NAME;
+  let residual: string | undefined;
+  let channels = c;
+  let addIndex = 0;
+  const int64s = (name: string, values: number[]) => b.initializer(name, tensor('int64', [values.length], BigInt64Array.from(values, BigInt)));
+
+  for (const layer of net.layers) {
+    switch (layer.op) {
+      case 'batchnorm': {
+        const f = (suffix: string, v: Float32Array) => b.initializer(`${layer.name}.${suffix}`, tensor('float32', [v.length], v));
+        x = b.node(
+          'BatchNormalization',
+          [x, f('scale', layer.scale), f('bias', layer.bias), f('mean', layer.mean), f('var', layer.variance)],
+          { epsilon: floatAttr(layer.epsilon) },
+          { name: layer.name },
+        );
+        if (layer.relu) x = b.node('Relu', [x], {}, { name: `${layer.name}.relu` });
+        break;
+      }
+      case 'conv': {
+        const weight = addBinaryWeight(b, `${layer.name}.weight`, layer.weight, mode, opset);
+        const [, , kh, kw] = layer.weight.dims as [number, number, number, number];
+        x = b.node('Conv', [x, weight], { kernel_shape: [kh, kw], strides: [...layer.strides], pads: [...layer.pads] }, { name: layer.name });
+        channels = layer.weight.dims[0]!;
+        break;
+      }
+      case 'save-residual':
+        residual = x;
+        break;
+      case 'add-residual': {
+        if (!residual) throw new RangeError('add-residual before any save-residual in the network description.');
+        addIndex++;
+        let r = residual;
+        if (layer.pool) {
+          r = b.node('AveragePool', [r], { kernel_shape: [layer.pool.kernel, layer.pool.kernel], strides: [layer.pool.stride, layer.pool.stride], pads: [...layer.pool.pads], count_include_pad: 0 }, { name: `shortcut${addIndex}.pool` });
+        }
+        if (layer.zeroChannels > 0) {
+          const pads = [0, 0, 0, 0, 0, layer.zeroChannels, 0, 0];
+          r = opset >= 11
+            ? b.node('Pad', [r, int64s(`shortcut${addIndex}.pads`, pads)], {}, { name: `shortcut${addIndex}.pad` })
+            : b.node('Pad', [r], { pads }, { name: `shortcut${addIndex}.pad` });
+        }
+        x = b.node('Add', [x, r], {}, { name: `residual${addIndex}` });
+        residual = x;
+        break;
+      }
+      case 'global-pool': {
+        const op = layer.reduce === 'sum' ? 'ReduceSum' : 'ReduceMean';
+        // ReduceSum takes axes as an input from opset 13, ReduceMean from opset 18.
+        const axesAsInput = layer.reduce === 'sum' ? opset >= 13 : opset >= 18;
+        x = axesAsInput
+          ? b.node(op, [x, int64s('global_pool.axes', [2, 3])], { keepdims: 0 }, { name: 'global_pool' })
+          : b.node(op, [x], { axes: [2, 3], keepdims: 0 }, { name: 'global_pool' });
+        break;
+      }
+    }
+  }
+  b.output(OUTPUT_NAME, 'float32', ['N', channels], x);
+  return b.build({
+    opset,
+    producerName: 'onebit',
+    metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.weights': mode, ...options.metadata },
+  });
+}

@@ -1,0 +1,8 @@
+/** @onebit/wrn: the authors' MATLAB and Keras wide ResNets, read from .mat files and emitted as ONNX. */
+export * from './network.js';
+export * from './layout.js';
+export * from './matlab-wrn.js';
+export * from './keras-wrn.js';
+export * from './read-network.js';
+export * from './emit-onnx.js';
+export * from './forward.js';
