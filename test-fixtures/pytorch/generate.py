@@ -291,7 +291,7 @@ def write_malicious(sd):
     w('evil-posix-system.pkl', pickle.dumps(Reduce(os.system, ('echo pwned',)), protocol=2))
     w('evil-eval.pkl', pickle.dumps({'w': Reduce(builtins.eval, ("__import__('os').system('echo pwned')",))}, protocol=2))
     w('evil-getattr.pkl', pickle.dumps(Reduce(builtins.getattr, (Reduce(builtins.__import__, ('os',)), 'system')), protocol=4))
-    w('evil-popen.pkl', pickle.dumps(Reduce(subprocess.Popen, (['echo', 'pwned'],)), protocol=2))
+    w('evil-popen.pkl', pickle.dumps(Reduce(subprocess.Popen, (['echo', 'pwned'],)), protocol=3))
     w('evil-torch-load.pkl', pickle.dumps(Reduce(torch.load, ('/etc/passwd',)), protocol=2))
     # A torch zip whose data.pkl is a state_dict with an os.system call inside (protocol 4: STACK_GLOBAL).
     buf = io.BytesIO()
@@ -303,7 +303,7 @@ def write_malicious(sd):
             entry = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
             dst.writestr(entry, evil if info.filename.endswith('data.pkl') else src.read(info.filename))
     # A legacy file whose main pickle calls subprocess.Popen.
-    w('evil-legacy.pt', legacy_prefix() + pickle.dumps(Reduce(subprocess.Popen, (['echo', 'pwned'],)), protocol=2)
+    w('evil-legacy.pt', legacy_prefix() + pickle.dumps(Reduce(subprocess.Popen, (['echo', 'pwned'],)), protocol=3)
       + pickle.dumps([], protocol=2))
 
 
