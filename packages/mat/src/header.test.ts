@@ -1,7 +1,7 @@
 /** Tests of the 128-byte header and of telling wrong files, v4 and v7.3 files from level-5 ones. */
 import { describe, expect, it } from 'vitest';
 import { FormatError, TruncatedError, UnsupportedError, WrongFileError } from '@onebit/core';
-import { readHeader } from './header.js';
+import { isMatFile, readHeader } from './header.js';
 import { header } from './mat-builder.fixture.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -48,5 +48,15 @@ describe('readHeader', () => {
     const badVersion = header();
     badVersion[125] = 2;
     expect(() => readHeader(badVersion)).toThrow(new UnsupportedError('MAT: header version 0x0200 at byte 124 is not 0x0100, the only level-5 version.'));
+  });
+
+  it('isMatFile sniffs level-5, v7.3 and v4 files without throwing', () => {
+    expect(isMatFile(header())).toBe(true);
+    expect(isMatFile(header(false, 'written by something else'))).toBe(true);
+    expect(isMatFile(text('MATLAB 7.3 MAT-file'))).toBe(true);
+    expect(isMatFile(Uint8Array.from(atob('AAAAAAEAAAACAAAAAAAAAAIAAABhAAAAAAAAAPA/AAAAAAAAAEA='), (c) => c.charCodeAt(0)))).toBe(true);
+    expect(isMatFile(new Uint8Array(0))).toBe(false);
+    expect(isMatFile(text('<!DOCTYPE html><html></html>'))).toBe(false);
+    expect(isMatFile(text('PK\x03\x04 a zip file'.padEnd(200, '.')))).toBe(false);
   });
 });

@@ -35,6 +35,17 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
+/**
+ * A cheap sniff that never throws: true when `bytes` start like a MAT file of any version (level 5,
+ * v7.3 or v4), so a caller can route the file to readMat, which then reads it or says why not.
+ */
+export function isMatFile(bytes: Uint8Array): boolean {
+  const text = latin1(bytes.subarray(0, 116));
+  if (text.startsWith('MATLAB 5.0') || text.startsWith('MATLAB 7.3')) return true;
+  const indicator = latin1(bytes.subarray(126, 128));
+  return (bytes.length >= HEADER_BYTES && (indicator === 'IM' || indicator === 'MI') && /^[\x20-\x7e]{8}/.test(text)) || looksLikeLevel4(bytes);
+}
+
 /** Reads and checks the header; throws a typed error saying what the file is when it is not level 5. */
 export function readHeader(bytes: Uint8Array): MatHeader {
   const wrong = describeWrongFile(bytes, 'the MAT file');

@@ -19,6 +19,8 @@ export type ArrayHeader = { flags: number; classCode: number; dims: number[]; co
 
 export type MatrixContext = { maxDepth: number };
 
+const MAX_EMPTY_STRUCT_ELEMENTS = 1 << 20;
+
 const UNSUPPORTED: Readonly<Record<number, string>> = {
   [mxSPARSE_CLASS]: 'a sparse array', [mxOBJECT_CLASS]: 'a MATLAB object', [mxFUNCTION_CLASS]: 'a function handle',
   [mxOPAQUE_CLASS]: 'an opaque object (e.g. a string, table or class instance)',
@@ -160,6 +162,10 @@ function readStruct(body: ByteReader, header: ArrayHeader, path: string, depth: 
   }
   if (new Set(fieldNames).size !== fieldNames.length) {
     throw new FormatError(body.format, `field names of "${path}" at byte ${namesAt} repeat a name (${fieldNames.join(', ')}).`, namesAt);
+  }
+  // Elements without fields take no bytes, so only a limit stops a huge count of them.
+  if (fieldNames.length === 0 && header.count > MAX_EMPTY_STRUCT_ELEMENTS) {
+    throw new LimitError(`${body.format}: struct array "${path}" at byte ${header.offset} has ${header.count} elements without fields, more than the ${MAX_EMPTY_STRUCT_ELEMENTS} onebit accepts.`);
   }
   if (header.count * fieldNames.length * 8 > body.remaining) {
     throw new FormatError(body.format, `struct array "${path}" at byte ${header.offset} has ${header.count} elements of ${fieldNames.length} fields but only ${body.remaining} bytes remain for them.`, header.offset);

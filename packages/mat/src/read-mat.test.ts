@@ -236,7 +236,23 @@ describe('readMat: corrupt and unsupported input', () => {
     );
   });
 
+  it('EXPECTED FAILURE: an error inside a compressed variable names it and counts offsets in its inflated data', () => {
+    const full = numeric('wts', DOUBLE, [1, 4], miDOUBLE, [1, 2, 3, 4]);
+    const cut = full.slice(0, 60);
+    new DataView(cut.buffer).setUint32(4, full.length - 8, true); // the tag still claims the whole body
+    expect(() => readMat(matFile(true, compressed(cut)))).toThrow(new TruncatedError(
+      'MAT (compressed variable "wts" at byte 128; offsets are within its inflated data)', 'inflated variable', 8, full.length - 8, 52,
+    ));
+    expect(() => readMat(matFile(true, compressed(cut)))).toThrow(
+      'MAT (compressed variable "wts" at byte 128; offsets are within its inflated data): inflated variable at byte 8 needs 80 bytes but only 52 remain (file truncated?).',
+    );
+  });
+
   it('EXPECTED FAILURE: huge counts are refused before allocating', () => {
+    const emptyStructs = matrix({ classCode: mxSTRUCT_CLASS, dims: [1 << 15, 1 << 15], name: 'e', parts: fieldNames([]) });
+    expect(() => readMat(matFile(true, emptyStructs))).toThrow(
+      new LimitError('MAT: struct array "e" at byte 128 has 1073741824 elements without fields, more than the 1048576 onebit accepts.'),
+    );
     const cells = matrix({ classCode: mxCELL_CLASS, dims: [100000, 100000], name: 'c', parts: [] });
     expect(() => readMat(matFile(true, cells))).toThrow(
       new FormatError('MAT', 'cell array "c" at byte 128 has 10000000000 cells but only 0 bytes remain for them.', 128),
