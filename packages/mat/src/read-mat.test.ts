@@ -187,6 +187,29 @@ describe('readMat: corrupt and unsupported input', () => {
     }
   });
 
+  it('EXPECTED FAILURE: corrupted bytes give typed errors, never a crash', () => {
+    const struct = matrix({ classCode: mxSTRUCT_CLASS, dims: [1, 2], name: 'st', parts: [
+      ...fieldNames(['p', 'q']), char('', [2, 2], miUINT16, codes('abcd')), numeric('', INT16, [1, 2], miINT16, [1, 2]),
+      numeric('', UINT8, [1, 1], miUINT8, [1], true, FLAG_LOGICAL), numeric('', DOUBLE, [1, 1], miDOUBLE, [1], true, FLAG_COMPLEX, [2]),
+    ] });
+    const plainFile = concat(good, struct);
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let trial = 0; trial < 3000; trial++) {
+      const bytes = plainFile.slice();
+      for (let k = 0; k < 1 + Math.floor(next() * 3); k++) {
+        const at = 128 + Math.floor(next() * (bytes.length - 128));
+        bytes[at] = next() < 0.5 ? Math.floor(next() * 256) : bytes[at]! ^ (1 << Math.floor(next() * 8));
+      }
+      try {
+        readMat(bytes, { maxInflatedBytes: 1 << 20 });
+      } catch (error) {
+        if (!(error instanceof OnebitError)) throw new Error(`trial ${trial}: ${String(error)}`, { cause: error });
+        expect((error as Error).message).toMatch(/^[^\n]+\.$/);
+      }
+    }
+  });
+
   it('EXPECTED FAILURE: exact messages for truncations', () => {
     expect(() => readMat(good.subarray(0, 140))).toThrow(new TruncatedError('MAT', 'variable data', 136, 48, 4));
     expect(() => readMat(good.subarray(0, 140))).toThrow('MAT: variable data at byte 136 needs 48 bytes but only 4 remain (file truncated?).');
