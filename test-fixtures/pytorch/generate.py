@@ -219,6 +219,10 @@ def main():
     # 8. Malicious pickles: bytes only, never unpickled here.
     write_malicious(sd)
 
+    # 9. Hand-built legacy storage views (view_metadata, written by torch < 0.4) and big-endian files.
+    write_storage_view()
+    write_big_endian(views)
+
     with open(os.path.join(HERE, 'golden.json'), 'w') as f:
         json.dump(GOLDEN, f, indent=1)
         f.write('\n')
@@ -305,6 +309,100 @@ def write_malicious(sd):
     # A legacy file whose main pickle calls subprocess.Popen.
     w('evil-legacy.pt', legacy_prefix() + pickle.dumps(Reduce(subprocess.Popen, (['echo', 'pwned'],)), protocol=3)
       + pickle.dumps([], protocol=2))
+
+
+class StorageRef:
+    """Stands for a storage in a hand-built pickle; the Pickler turns it into a persistent id."""
+    def __init__(self, pid):
+        self.pid = pid
+
+
+class PersistentPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        return obj.pid if isinstance(obj, StorageRef) else None
+
+
+def rebuild(storage, offset, size, stride):
+    return Reduce(torch._utils._rebuild_tensor_v2, (storage, offset, size, stride, False, collections.OrderedDict()))
+
+
+def legacy_file(obj, storages, little_endian=True):
+    """A legacy torch.save file: prefix pickles, obj with persistent ids, keys, counted raw storages."""
+    sys_info = dict(protocol_version=1001, little_endian=little_endian, type_sizes=dict(short=2, int=4, long=4))
+    out = io.BytesIO()
+    for x in (0x1950a86a20f9469cfc6c, 1001, sys_info):
+        pickle.dump(x, out, protocol=2)
+    PersistentPickler(out, protocol=2).dump(obj)
+    pickle.dump([k for k, _, _ in storages], out, protocol=2)
+    for _, count, data in storages:
+        out.write(struct.pack('<q' if little_endian else '>q', count) + data)
+    return out.getvalue()
+
+
+def write_storage_view():
+    """Two tensors on views (offset 2, size 3; offset 5, size 3) of one 8-element float storage."""
+    base = torch.arange(8, dtype=torch.float32) * 1.5
+    a = StorageRef(('storage', torch.FloatStorage, 'root', 'cpu', 8, ('view_a', 2, 3)))
+    b = StorageRef(('storage', torch.FloatStorage, 'root', 'cpu', 8, ('view_b', 5, 3)))
+    obj = collections.OrderedDict([('a', rebuild(a, 0, (3,), (1,))), ('b', rebuild(b, 1, (2,), (1,)))])
+    name = 'storage-view.legacy.pt'
+    path = os.path.join(HERE, name)
+    with open(path, 'wb') as f:
+        f.write(legacy_file(obj, [('root', 8, base.numpy().tobytes())]))
+    expected = collections.OrderedDict([('a', base[2:5]), ('b', base[6:8])])
+    check_roundtrip(path, expected)
+    record(name, 'torch-legacy', expected)
+
+
+def write_big_endian(views):
+    """The views fixture with big-endian storages: a zip with byteorder 'big' (torch >= 2.1) and a legacy file."""
+    buf = io.BytesIO()
+    torch.save(views, buf)
+    name = 'views.big-endian.zip.pt'
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
+            zipfile.ZipFile(os.path.join(HERE, name), 'w', zipfile.ZIP_STORED) as dst:
+        pkl = src.read('archive/data.pkl')
+        sizes = storage_item_sizes(pkl)
+        for info in src.infolist():
+            data = src.read(info.filename)
+            key = info.filename.split('/data/', 1)[1] if '/data/' in info.filename else None
+            if key is not None:
+                data = swap(data, sizes[key])
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data)
+        dst.writestr(zipfile.ZipInfo('archive/byteorder', (1980, 1, 1, 0, 0, 0)), b'big')
+    record(name, 'torch-zip', views)
+    # Legacy: one big-endian float64 and one int16 tensor.
+    f64 = torch.tensor([1.0, -2.5, 1e-300], dtype=torch.float64)
+    i16 = torch.tensor([[1, -2], [300, -32768]], dtype=torch.int16)
+    s1 = StorageRef(('storage', torch.DoubleStorage, 'd', 'cpu', 3, None))
+    s2 = StorageRef(('storage', torch.ShortStorage, 's', 'cpu', 4, None))
+    obj = {'f64': rebuild(s1, 0, (3,), (1,)), 'i16': rebuild(s2, 0, (2, 2), (1, 2))}
+    name = 'big-endian.legacy.pt'
+    with open(os.path.join(HERE, name), 'wb') as f:
+        f.write(legacy_file(obj, [('d', 3, swap(f64.numpy().tobytes(), 8)), ('s', 4, swap(i16.numpy().tobytes(), 2))], little_endian=False))
+    record(name, 'torch-legacy', collections.OrderedDict([('f64', f64), ('i16', i16.t())]))
+
+
+def storage_item_sizes(pkl):
+    """Storage key -> element size, read from the persistent ids of a torch zip data.pkl."""
+    sizes = {}
+    class Finder(pickle.Unpickler):
+        def find_class(self, module, name):
+            if module == 'torch' and name.endswith('Storage'):
+                return name
+            if (module, name) == ('collections', 'OrderedDict'):
+                return collections.OrderedDict
+            if (module, name) == ('torch._utils', '_rebuild_tensor_v2'):
+                return lambda *a: None
+            raise pickle.UnpicklingError(f'{module}.{name}')
+        def persistent_load(self, pid):
+            sizes[pid[2]] = {'FloatStorage': 4, 'HalfStorage': 2}[pid[1]]
+    Finder(io.BytesIO(pkl)).load()
+    return sizes
+
+
+def swap(data, size):
+    return b''.join(data[i:i + size][::-1] for i in range(0, len(data), size))
 
 
 if __name__ == '__main__':
