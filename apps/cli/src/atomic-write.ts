@@ -1,0 +1,41 @@
+/**
+ * Writes output files so that nothing half-written is ever left behind: bytes go to a temporary
+ * file in the target folder, which is renamed over the target only once complete, and removed on
+ * failure or Ctrl-C. Refuses to overwrite the command's own input.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+const pending = new Set<string>();
+let handlersInstalled = false;
+
+function installSignalCleanup(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const p of pending) rmSync(p, { force: true });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+/** Writes `bytes` to `target` atomically; `inputs` are paths the target must not be. */
+export function writeFileAtomic(target: string, bytes: Uint8Array | string, inputs: readonly string[] = []): void {
+  const abs = resolve(target);
+  for (const input of inputs) {
+    if (resolve(input) === abs) throw new RangeError(`Refusing to overwrite the input file ${input}; choose another output path.`);
+  }
+  mkdirSync(dirname(abs), { recursive: true });
+  const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(4).toString('hex')}.partial`);
+  installSignalCleanup();
+  pending.add(temp);
+  try {
+    writeFileSync(temp, bytes);
+    renameSync(temp, abs);
+  } finally {
+    pending.delete(temp);
+    rmSync(temp, { force: true });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * `onebit demo`: the bundled default case end to end. Finds the authors' 1-bit WRN-20-10
+ * (MATLAB release) and the CIFAR-10 test images through the data resolver, converts the model to a
+ * packed ONNX file, validates it with onnxruntime-node against the reference logits, and fails
+ * unless its predictions equal the reference on every image.
+ */
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { resolveAsset, resolveAssetLocal } from '@onebit/data';
+import { convertToOnnx, formatSummary } from '@onebit/convert';
+import { writeFileAtomic } from '../atomic-write.js';
+import { readInput } from '../read-input.js';
+import { printReport, validateFile } from './validate.js';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .summary("convert the authors' CIFAR-10 WRN and validate it (the default case)")
+    .description(
+      "Convert the authors' 1-bit WRN-20-10 (MATLAB release) to a packed ONNX model, validate it on the\n" +
+        'CIFAR-10 test images with onnxruntime-node and compare with the reference logits. Data comes from\n' +
+        '$ONEBIT_SHARED or ../shared, else is downloaded once from the official URLs into ~/.cache/onebit.',
+    )
+    .option('--out <dir>', 'folder for the converted model and report', 'out')
+    .option('--limit <n>', 'validate only the first n images')
+    .action(async (opts: { out: string; limit?: string }) => {
+      const progress = { onDownloadStart: (url: string) => console.error(`downloading ${url} …`) };
+      const mat = await resolveAsset('wrn-matlab-cifar10', progress);
+      const data = await resolveAsset('cifar10-test', progress);
+      console.log(`model        ${mat.path} (${mat.source})`);
+      console.log(`data         ${data.path} (${data.source})`);
+      const t0 = performance.now();
+      const result = convertToOnnx(readInput(mat.path), { fileName: basename(mat.path) });
+      const onnxPath = join(opts.out, 'wrn20-10-cifar10-matlab.packed.onnx');
+      writeFileAtomic(onnxPath, result.bytes, [mat.path]);
+      for (const line of formatSummary(result.summary)) console.log(line);
+      console.log(`converted    in ${((performance.now() - t0) / 1000).toFixed(2)} s → ${onnxPath}`);
+      // The reference logits cover CIFAR-10 test images 0–999 (the shared subset).
+      const reference = data.source === 'shared' ? resolveAssetLocal('wrn-matlab-cifar10-reference-logits') : undefined;
+      const report = await validateFile(onnxPath, {
+        data: data.path,
+        runtime: 'node',
+        batchSize: '50',
+        json: join(opts.out, 'wrn20-10-cifar10-matlab.report.json'),
+        ...(opts.limit ? { limit: opts.limit } : {}),
+        ...(reference ? { reference: reference.path } : {}),
+      });
+      printReport(report, onnxPath);
+      if (report.agreement !== undefined && report.agreement < 1) {
+        console.error(`FAIL: ${report.disagreements!.length} predictions differ from the reference (images ${report.disagreements!.slice(0, 10).join(', ')}).`);
+        process.exitCode = 1;
+      } else {
+        console.log(`result       OK: 1-bit WRN-20-10 top-1 error ${(100 * report.top1Error).toFixed(2)} % on ${report.n} CIFAR-10 test images (paper: 3.82 % on all 10 000)`);
+      }
+    });
+}

@@ -1,0 +1,39 @@
+/**
+ * The `onebit` command line: parses arguments with commander and hands the work to the
+ * packages. Data problems (onebit's typed errors) print one line and exit 1; usage mistakes
+ * (RangeError/TypeError from argument checks) exit 2; anything else is a bug and shows its stack.
+ */
+import { Command, CommanderError } from 'commander';
+import { OnebitError } from '@onebit/core';
+import { registerConvert } from './commands/convert.js';
+import { registerDemo } from './commands/demo.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerValidate } from './commands/validate.js';
+
+const program = new Command();
+program
+  .name('onebit')
+  .description('Convert networks trained for one bit per weight into bit-packed ONNX models and prove their accuracy on real data.')
+  .version('0.1.0')
+  .showHelpAfterError('(run onebit --help or onebit <command> --help for usage)')
+  .exitOverride();
+registerConvert(program);
+registerValidate(program);
+registerInspect(program);
+registerDemo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode;
+  } else if (e instanceof OnebitError) {
+    console.error(`error: ${e.message}`);
+    process.exitCode = 1;
+  } else if (e instanceof RangeError || e instanceof TypeError) {
+    console.error(`error: ${e.message}`);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Reads an input file for a command, turning "no such file" and "is a directory" into one-line
+ * errors that name the path.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { OnebitError } from '@onebit/core';
+
+export class InputFileError extends OnebitError {}
+
+export function readInput(path: string, what = 'input'): Uint8Array {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new InputFileError(`The ${what} file ${path} does not exist.`);
+  }
+  if (stat.isDirectory()) throw new InputFileError(`The ${what} path ${path} is a directory, not a file.`);
+  return new Uint8Array(readFileSync(path));
+}

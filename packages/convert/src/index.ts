@@ -1,0 +1,5 @@
+/** @onebit/convert: format detection and conversion of checkpoints to 1-bit ONNX. */
+export * from './detect-format.js';
+export * from './summary.js';
+export * from './convert.js';
+export * from './inspect.js';

@@ -1,0 +1,122 @@
+/**
+ * Describes any supported model file: its format, the tensors or variables it holds (name, dtype,
+ * shape, bytes) and which of them are binary or would be binarized. Used by `onebit inspect`.
+ */
+import { binaryDistance, detectBinary } from '@onebit/binarize';
+import { DTYPE_BYTES, formatDims, type Tensor } from '@onebit/core';
+import { readContainer } from '@onebit/container';
+import { describeMat, readMat } from '@onebit/mat';
+import { decodeModel } from '@onebit/onnx';
+import { readSafetensors, readTorch } from '@onebit/pytorch';
+import { countWeights, readWrnFromMat } from '@onebit/wrn';
+import { detectFormat, FORMAT_NAMES, type ModelFormat } from './detect-format.js';
+
+export interface TensorInfo {
+  readonly name: string;
+  readonly dtype: string;
+  readonly dims: readonly number[];
+  readonly bytes: number;
+  /** 'binary' (already ±a or 0/1), 'would-binarize' (a float weight of rank ≥ 2), or 'keep'. */
+  readonly binarization: 'binary' | 'would-binarize' | 'keep';
+  /** Relative distance from ±mean|w| (0 = already binary); only for weights that would be binarized. */
+  readonly binaryDistance?: number;
+}
+
+export interface ModelDescription {
+  readonly format: ModelFormat;
+  readonly formatName: string;
+  readonly bytes: number;
+  readonly metadata: Record<string, unknown>;
+  readonly tensors: TensorInfo[];
+  readonly lines: string[];
+}
+
+function tensorInfo(name: string, t: Tensor): TensorInfo {
+  const bytes = t.data.length * DTYPE_BYTES[t.dtype];
+  const isFloat = t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'bfloat16' || t.dtype === 'float64';
+  if (t.dims.length >= 2 && t.data.length > 0 && detectBinary(t)) return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'binary' };
+  if (isFloat && t.dims.length >= 2) return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'would-binarize', binaryDistance: binaryDistance(t) };
+  return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'keep' };
+}
+
+function tensorLines(tensors: TensorInfo[]): string[] {
+  const rows = tensors.map((t) => {
+    const note = t.binarization === 'binary' ? 'binary' : t.binarization === 'would-binarize' ? `would binarize (distance from ±a ${t.binaryDistance!.toFixed(3)})` : '';
+    return `  ${t.name.padEnd(40)} ${t.dtype.padEnd(8)} ${formatDims(t.dims).padEnd(18)} ${t.bytes.toLocaleString('en-US').padStart(12)} B  ${note}`.trimEnd();
+  });
+  const total = tensors.reduce((s, t) => s + t.bytes, 0);
+  return [`tensors (${tensors.length}, ${total.toLocaleString('en-US')} bytes):`, ...rows];
+}
+
+export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDescription {
+  const format = detectFormat(bytes, fileName);
+  const head = [`file         ${fileName} (${bytes.length.toLocaleString('en-US')} bytes)`, `format       ${FORMAT_NAMES[format]}`];
+  const base = { format, formatName: FORMAT_NAMES[format], bytes: bytes.length };
+  switch (format) {
+    case 'mat': {
+      const mat = readMat(bytes);
+      const lines = [...head, `header       ${mat.header}`, 'variables:', ...describeMat(mat).map((l) => `  ${l}`)];
+      const metadata: Record<string, unknown> = { header: mat.header };
+      try {
+        const net = readWrnFromMat(mat, fileName);
+        const { convs, weights } = countWeights(net);
+        metadata['network'] = { family: net.family, convLayers: convs, binaryWeights: weights, numClasses: net.numClasses, ...net.notes };
+        lines.push(`network      ${net.family}: ${convs} binary conv layers, ${weights.toLocaleString('en-US')} binary weights, ${net.numClasses} classes`);
+      } catch (e) {
+        lines.push(`network      not convertible: ${(e as Error).message}`);
+      }
+      return { ...base, metadata, tensors: [], lines };
+    }
+    case 'onnx': {
+      const m = decodeModel(bytes, fileName);
+      const ops = new Map<string, number>();
+      for (const n of m.graph.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
+      const tensors = m.graph.initializers.map((i) => tensorInfo(i.name, i.tensor));
+      const io = (v: { name: string; elemType: string; dims?: Array<number | string | undefined> }) => `${v.name} ${v.elemType}[${(v.dims ?? []).map((d) => d ?? '?').join(', ')}]`;
+      return {
+        ...base,
+        metadata: { irVersion: m.irVersion, opset: m.opsetImports, producer: m.producerName, ...m.metadata },
+        tensors,
+        lines: [
+          ...head,
+          `producer     ${m.producerName || '?'} ${m.producerVersion}; IR ${m.irVersion}; opsets ${m.opsetImports.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}`,
+          `inputs       ${m.graph.inputs.map(io).join('; ')}`,
+          `outputs      ${m.graph.outputs.map(io).join('; ')}`,
+          `nodes        ${m.graph.nodes.length}: ${[...ops].map(([k, v]) => `${k}×${v}`).join(' ')}`,
+          ...Object.entries(m.metadata).map(([k, v]) => `metadata     ${k} = ${v}`),
+          ...tensorLines(tensors),
+        ],
+      };
+    }
+    case 'torch-zip':
+    case 'torch-legacy': {
+      const ckpt = readTorch(bytes);
+      const tensors = [...ckpt.tensors].map(([n, t]) => tensorInfo(n, t));
+      return {
+        ...base,
+        metadata: { stateDictKey: ckpt.stateDictKey, ...ckpt.metadata },
+        tensors,
+        lines: [
+          ...head,
+          `state_dict   ${ckpt.stateDictKey ? `under '${ckpt.stateDictKey}'` : 'at the top level'}`,
+          ...Object.entries(ckpt.metadata).map(([k, v]) => `metadata     ${k} = ${v}`),
+          ...tensorLines(tensors),
+        ],
+      };
+    }
+    case 'safetensors': {
+      const st = readSafetensors(bytes);
+      const tensors = [...st.tensors].map(([n, t]) => tensorInfo(n, t));
+      return { ...base, metadata: st.metadata, tensors, lines: [...head, ...Object.entries(st.metadata).map(([k, v]) => `metadata     ${k} = ${v}`), ...tensorLines(tensors)] };
+    }
+    case 'onebit': {
+      const c = readContainer(bytes);
+      const tensors: TensorInfo[] = c.tensors.map((t) =>
+        t.role === 'binary-weight'
+          ? { name: t.name, dtype: 'bit', dims: t.weight.dims, bytes: t.weight.bits.length, binarization: 'binary' as const }
+          : tensorInfo(t.name, t.tensor),
+      );
+      return { ...base, metadata: c.model, tensors, lines: [...head, `model        ${JSON.stringify(c.model)}`, ...tensorLines(tensors)] };
+    }
+  }
+}
