@@ -3,6 +3,7 @@
  * both formats), on the real legacy ResNet-20 checkpoint in shared/, and on wrong, truncated and
  * corrupt files (EXPECTED FAILURE: typed one-sentence errors).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { FormatError, LimitError, ModelError, OnebitError, type Tensor, UnsupportedError, WrongFileError } from '@onebit/core';
 import { sharedPath } from '@onebit/data';
@@ -17,6 +18,14 @@ const hex = (t: Tensor): string => Buffer.from(t.data.buffer, t.data.byteOffset,
 const torchFiles = Object.keys(golden).filter((n) => n.endsWith('.pt'));
 
 describe('readTorch on fixtures', () => {
+  it('reads fixtures whose bytes match SHA256SUMS', () => {
+    const lines = readFileSync(new URL('SHA256SUMS', dir), 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThan(25);
+    for (const line of lines) {
+      const [sum, name] = line.split(/\s+/);
+      expect(createHash('sha256').update(fixture(name!)).digest('hex'), name).toBe(sum);
+    }
+  });
   it('covers both formats', () => {
     expect(torchFiles.filter((n) => golden[n]!.format === 'torch-zip').length).toBeGreaterThanOrEqual(6);
     expect(torchFiles.filter((n) => golden[n]!.format === 'torch-legacy').length).toBeGreaterThanOrEqual(6);
@@ -177,7 +186,7 @@ describe('EXPECTED FAILURE: wrong, truncated and corrupt files', () => {
       const bytes = fixture(name);
       for (let i = 0; i < bytes.length; i += 7) {
         const bad = bytes.slice();
-        bad[i] ^= 0xa5;
+        bad[i] = bad[i]! ^ 0xa5;
         try {
           readTorch(bad);
         } catch (error) {

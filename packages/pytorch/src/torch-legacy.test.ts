@@ -36,7 +36,7 @@ describe('EXPECTED FAILURE: broken legacy files', () => {
   });
   it('refuses a wrong magic number and protocol version', () => {
     const magic = legacy.slice();
-    magic[4] ^= 1;
+    magic[4] = magic[4]! ^ 1;
     expect(() => unpickleTorchLegacy(magic)).toThrow('torch-legacy: the file opens with the bigint');
     const version = legacy.slice();
     const at = version.indexOf(0xe9, 14); // BININT2 1001 = e9 03
