@@ -1,0 +1,92 @@
+/**
+ * @onebit/runtime for Node (the package's `node` export condition): loadModel over onnxruntime-node
+ * (native CPU), images as encoded bytes or raw pixels, models from a path, an http(s) URL (streamed,
+ * cached on disk by content hash) or bytes. The only Node module that imports onnxruntime.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { ModelLoadError } from './errors.js';
+import { fileCache } from './file-cache.js';
+import { loadWith, type ModelSource, type Platform } from './load.js';
+import { decodeNodeImage, type NodeImage } from './node-image.js';
+import type { Backend, Session } from './session.js';
+import type { LoadOptions, Model, ProgressCallback } from './types.js';
+
+export * from './errors.js';
+export type * from './types.js';
+export type { ModelSource } from './load.js';
+export type { NodeImage } from './node-image.js';
+export type { PreprocessParams, PreprocessSpec } from './preprocess.js';
+export { sha256Hex } from './content-hash.js';
+export { defaultCacheDir } from './file-cache.js';
+export { resizeImage } from './resize.js';
+
+export interface NodeLoadOptions extends LoadOptions {
+  /** Directory of the content-hash cache for URL downloads (default: see defaultCacheDir). */
+  readonly cacheDir?: string;
+}
+
+export type NodeModel = Model<NodeImage>;
+
+const DEFAULT_THREADS = 2;
+
+async function createSession(bytes: Uint8Array, threads: number | undefined): Promise<Session> {
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads ?? DEFAULT_THREADS,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all', // folds the packed-bit decode subgraphs into float weights once
+    executionProviders: ['cpu'],
+    // No spinning intra-op threads: on small machines they steal the cores other work needs.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(input, dims) {
+      const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', input, dims) };
+      const result = await session.run(feeds);
+      const out = result[session.outputNames[0]!]!;
+      return out.data as Float32Array;
+    },
+    release: () => session.release(),
+  };
+}
+
+const backend: Backend<NodeImage> = {
+  name: `onnxruntime-node ${ort.env.versions.node ?? ''}`.trim(),
+  createSession,
+  toPixels: decodeNodeImage,
+};
+
+async function readLocal(path: string, onProgress?: ProgressCallback): Promise<Uint8Array> {
+  if (!onProgress) return new Uint8Array(await readFile(path));
+  const total = (await stat(path)).size;
+  const chunks: Buffer[] = [];
+  let received = 0;
+  onProgress(0, total);
+  for await (const chunk of createReadStream(path)) {
+    chunks.push(chunk as Buffer);
+    received += (chunk as Buffer).length;
+    onProgress(received, total);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Loads a model from a path, an http(s) URL or bytes; see LoadOptions and NodeLoadOptions. */
+export function loadModel(source: ModelSource, options: NodeLoadOptions = {}): Promise<NodeModel> {
+  const platform: Platform<NodeImage> = {
+    backend,
+    cache: fileCache(options.cacheDir),
+    urlOf: (s) => (s instanceof URL ? (s.protocol === 'file:' ? undefined : s.href) : /^https?:\/\//i.test(s) ? s : undefined),
+    readLocal: async (path, onProgress) => {
+      try {
+        return await readLocal(path, onProgress);
+      } catch (cause) {
+        throw new ModelLoadError(`The model file ${path} could not be read: ${cause instanceof Error ? cause.message : String(cause)}.`, undefined, { cause });
+      }
+    },
+  };
+  const local = source instanceof URL && source.protocol === 'file:' ? decodeURIComponent(source.pathname) : source;
+  return loadWith(platform, local, options);
+}

@@ -1,0 +1,21 @@
+/**
+ * The two things an entry point supplies to the shared code: an inference session (one float32
+ * image input, one logits output) and a way to turn the entry's image types into raw pixels. This
+ * keeps onnxruntime-node and onnxruntime-web confined to node.ts and browser.ts.
+ */
+import type { RgbImage } from './types.js';
+
+export interface Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs `input` of shape `dims` and returns the first output's float32 values. */
+  run(input: Float32Array, dims: readonly number[]): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+export interface Backend<I> {
+  /** e.g. `onnxruntime-node 1.30.0`. */
+  readonly name: string;
+  createSession(bytes: Uint8Array, threads: number | undefined): Promise<Session>;
+  toPixels(image: I): Promise<RgbImage>;
+}

@@ -1,0 +1,94 @@
+/**
+ * The public shapes of @onebit/runtime, the same for the Node and browser entries: what loadModel
+ * takes, what a loaded model offers, and what classify returns. Plain data only, so everything here
+ * crosses a worker boundary unchanged.
+ */
+import type { PreprocessSpec } from './preprocess.js';
+
+/** One ranked class. */
+export interface Classification {
+  readonly index: number;
+  readonly label: string;
+  /** Softmax probability of the class over all classes, 0..1. */
+  readonly probability: number;
+}
+
+/** Raw pixels, rows top to bottom, channels interleaved (RGB or RGBA; alpha is ignored). */
+export interface RgbImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array | Uint8ClampedArray;
+  /** 3 or 4; inferred from data.length when absent. */
+  readonly channels?: number;
+}
+
+/** Bytes received so far and the total when the server or file says it. */
+export type ProgressCallback = (received: number, total: number | undefined) => void;
+
+export interface LoadOptions {
+  /** Class names in output order; defaults to "class 0", "class 1", … */
+  readonly labels?: readonly string[];
+  /** Pixel preprocessing; defaults to the model's `onebit.preprocess` metadata. */
+  readonly preprocess?: PreprocessSpec;
+  /** Called as model bytes arrive (network or disk). */
+  readonly onProgress?: ProgressCallback;
+  /** Use the content-hash model cache (default true). `'reload'` fetches again and refreshes it. */
+  readonly cache?: boolean | 'reload';
+  /** Intra-op threads for the inference session (Node default 2; browser default depends on isolation). */
+  readonly threads?: number;
+  /**
+   * What to do with an image of another size than the model's input: `'resize'` (default) resamples
+   * it with the triangle filter in resize.ts; `'error'` throws InputSizeError.
+   */
+  readonly resize?: 'resize' | 'error';
+}
+
+export interface ClassifyOptions {
+  /** How many classes to return, best first (default 5, at most the class count). */
+  readonly topK?: number;
+}
+
+/** Facts about a loaded model, for size panels and logs. */
+export interface ModelInfo {
+  /** SHA-256 of the model bytes, lower-case hex; the cache key. */
+  readonly sha256: string;
+  /** Bytes that came over the network or from disk for this load (0 when served from the cache). */
+  readonly bytesDownloaded: number;
+  /** Size of the model file. */
+  readonly modelBytes: number;
+  /**
+   * Estimated bytes of weights onnxruntime holds after constant-folding the decode subgraph: 4 per
+   * binary weight (decoded to float32) plus every float initializer that is not the shared bit table.
+   */
+  readonly bytesInMemory: number;
+  /** Binary weights in the model (exact from each `<w>.shape`, else `<w>.bits` bytes × 8); 0 if none. */
+  readonly weights: number;
+  /** Model file bits per binary weight (file bytes × 8 / weights); NaN without binary weights. */
+  readonly bitsPerWeight: number;
+  /** Wall time from loadModel's call to a ready session, ms. */
+  readonly loadTimeMs: number;
+  /** Session creation alone, ms (includes onnxruntime's constant folding). */
+  readonly sessionMs: number;
+  readonly fromCache: boolean;
+  readonly inputName: string;
+  readonly outputName: string;
+  /** [channels, height, width] the model wants. */
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  readonly labels: readonly string[];
+  readonly preprocess: string;
+  /** `onnxruntime-node 1.30.0` or `onnxruntime-web 1.30.0 wasm`. */
+  readonly backend: string;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** A loaded model; `I` is the image types the entry accepts. */
+export interface Model<I> {
+  readonly info: ModelInfo;
+  /** The top-k classes of one image, best first. */
+  classify(image: I, options?: ClassifyOptions): Promise<Classification[]>;
+  /** The top-k classes of each image, in input order; runs batches of up to 32 images. */
+  classifyBatch(images: readonly I[], options?: ClassifyOptions): Promise<Classification[][]>;
+  /** Releases the inference session. */
+  dispose(): Promise<void>;
+}
