@@ -1,6 +1,8 @@
 /**
  * Classification accuracy of a batch of logits against labels: top-1/top-5 error with a Wilson 95 %
  * interval on the top-1 error, per-image predictions, per-class accuracy and the confusion matrix.
+ * Everything is computed from each image's label and ranked top-k classes, which the report keeps,
+ * so shard reports can be merged into exactly the numbers of a single run (`scoreRanked`).
  */
 import { ModelError } from '@onebit/core';
 import { topK } from './top-k.js';
@@ -14,6 +16,10 @@ export interface AccuracyReport {
   top1ErrorCI95: [number, number];
   /** Top-1 class index of each image, in data order. */
   predictions: number[];
+  /** Label of each image, in data order. */
+  labels: number[];
+  /** Each image's min(5, classes) best classes, best first. */
+  topK: number[][];
   /** Fraction of each class's images predicted correctly; null for a class with no images. */
   perClassAccuracy: (number | null)[];
   /** Number of images of each class. */
@@ -27,7 +33,14 @@ export function accuracyReport(logits: Float32Array, labels: ArrayLike<number>, 
   const n = labels.length;
   if (logits.length !== n * numClasses) throw new RangeError(`${logits.length} logits do not hold ${n} rows of ${numClasses} classes.`);
   const k = Math.min(5, numClasses);
-  const ranked = topK(logits, numClasses, k);
+  return scoreRanked(topK(logits, numClasses, k), k, labels, numClasses);
+}
+
+/** Scores N images from their row-major N×k ranked classes (best first) and labels. */
+export function scoreRanked(ranked: ArrayLike<number>, k: number, labels: ArrayLike<number>, numClasses: number): AccuracyReport {
+  const n = labels.length;
+  if (ranked.length !== n * k) throw new RangeError(`${ranked.length} ranked classes do not hold ${n} rows of ${k}.`);
+  const rows: number[][] = new Array<number[]>(n);
   const predictions: number[] = new Array<number>(n);
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const count = new Array<number>(numClasses).fill(0);
@@ -39,7 +52,9 @@ export function accuracyReport(logits: Float32Array, labels: ArrayLike<number>, 
     if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
       throw new ModelError(`Label ${label} of image ${i} is not a class of a model with ${numClasses} outputs.`);
     }
-    const best = ranked[i * k]!;
+    const row = Array.prototype.slice.call(ranked, i * k, (i + 1) * k) as number[];
+    rows[i] = row;
+    const best = row[0]!;
     predictions[i] = best;
     confusion[label]![best]!++;
     count[label]!++;
@@ -55,6 +70,8 @@ export function accuracyReport(logits: Float32Array, labels: ArrayLike<number>, 
     top5Error: n ? top5Wrong / n : 0,
     top1ErrorCI95: wilsonInterval(top1Wrong, n),
     predictions,
+    labels: Array.prototype.slice.call(labels) as number[],
+    topK: rows,
     perClassAccuracy: count.map((c, i) => (c ? correct[i]! / c : null)),
     perClassCount: count,
     confusion,

@@ -1,7 +1,8 @@
 /**
- * @onebit/validate: datasets (CIFAR-10/100, MNIST IDX, .npy), preprocessing presets, onnxruntime
- * runners (node, wasm) behind one interface, accuracy and parity metrics, and `validateModel`.
- * The only package that imports onnxruntime.
+ * @onebit/validate: datasets (CIFAR-10/100, MNIST IDX, ImageNet-style folders, .npy), preprocessing
+ * presets and geometry (sharp), onnxruntime runners (node, wasm, browser) behind one interface,
+ * accuracy and parity metrics, `validateModel`, cross-runtime parity, gates, shards and merging,
+ * JUnit and HTML reports. The only package that imports onnxruntime.
  */
 export * from './image-set.js';
 export * from './cifar.js';
@@ -16,3 +17,13 @@ export * from './wilson.js';
 export * from './accuracy.js';
 export * from './parity.js';
 export * from './validate-model.js';
+export * from './resize.js';
+export * from './image-folder.js';
+export * from './shard.js';
+export * from './merge-reports.js';
+export * from './cross-runtime.js';
+export * from './gates.js';
+export * from './junit.js';
+export * from './thumbnails.js';
+export * from './html-report.js';
+export * from './validate-runtimes.js';

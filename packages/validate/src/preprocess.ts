@@ -1,8 +1,8 @@
 /**
  * Named preprocessing presets: how uint8 N×C×H×W pixels become a model's float32 input, as
  * `(u8 · scale − mean[c]) / std[c]` evaluated in float32 step by step (as PyTorch does), so the
- * input matches the reference implementation bit for bit. Presets live in a registry so geometric
- * pipelines (e.g. `imagenet`: resize + centre crop) can be added beside these.
+ * input matches the reference implementation bit for bit. A preset may also carry geometry (resize the
+ * shorter side, centre crop), applied to the uint8 pixels when the images are loaded (see resize.ts).
  */
 
 export interface PreprocessPreset {
@@ -15,6 +15,18 @@ export interface PreprocessPreset {
   readonly mean: readonly number[];
   /** Per-channel divisor applied last. */
   readonly std: readonly number[];
+  /** Resize the shorter side to this many pixels before cropping (uint8, with sharp). */
+  readonly resize?: number;
+  /** Centre crop size after the resize. */
+  readonly crop?: number;
+}
+
+/** Explicit overrides of a preset (`--mean/--std/--size/--crop`). */
+export interface PreprocessOverrides {
+  mean?: readonly number[];
+  std?: readonly number[];
+  resize?: number;
+  crop?: number;
 }
 
 const TORCHVISION_MEAN = [0.485, 0.456, 0.406];
@@ -29,6 +41,40 @@ export function registerPreprocess(preset: PreprocessPreset): void {
 
 registerPreprocess({ name: 'raw255', description: 'RGB bytes as float32 0..255, NCHW, no scaling (the authors\' models; their first BN normalises)', scale: 1, mean: [0], std: [1] });
 registerPreprocess({ name: 'cifar-torchvision', description: '(u8/255 − mean)/std, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225], NCHW float32', scale: 1 / 255, mean: TORCHVISION_MEAN, std: TORCHVISION_STD });
+
+registerPreprocess({
+  name: 'imagenet',
+  description: 'RGB; shorter side → 256 (bilinear-like, on uint8), centre crop 224 at round((W−224)/2), round((H−224)/2); (u8/255 − mean)/std, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225]; NCHW float32',
+  scale: 1 / 255, mean: TORCHVISION_MEAN, std: TORCHVISION_STD, resize: 256, crop: 224,
+});
+
+/** `base` with `overrides` applied; the name and description say what was changed. */
+export function customPreprocess(base: PreprocessPreset, overrides: PreprocessOverrides): PreprocessPreset {
+  const changes: string[] = [];
+  const check = (values: readonly number[] | undefined, what: string, positive: boolean): void => {
+    if (values === undefined) return;
+    if (values.length < 1 || values.some((v) => !Number.isFinite(v) || (positive && v <= 0))) throw new RangeError(`--${what} must be finite${positive ? ' positive' : ''} numbers, got [${values.join(', ')}].`);
+    changes.push(`${what} [${values.join(', ')}]`);
+  };
+  check(overrides.mean, 'mean', false);
+  check(overrides.std, 'std', true);
+  for (const [key, flag] of [['resize', 'size'], ['crop', 'crop']] as const) {
+    const v = overrides[key];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`--${flag} must be a positive integer, got ${v}.`);
+    changes.push(`${flag} ${v}`);
+  }
+  if (changes.length === 0) return base;
+  return {
+    ...base,
+    ...(overrides.mean ? { mean: overrides.mean } : {}),
+    ...(overrides.std ? { std: overrides.std } : {}),
+    ...(overrides.resize !== undefined ? { resize: overrides.resize } : {}),
+    ...(overrides.crop !== undefined ? { crop: overrides.crop } : {}),
+    name: `${base.name}+custom`,
+    description: `${base.description}; overridden: ${changes.join(', ')}`,
+  };
+}
 
 /** Names of the registered presets. */
 export function preprocessNames(): string[] {

@@ -1,13 +1,14 @@
 /**
  * One interface over the onnxruntime backends, so validation does not know which one runs:
- * `node` (onnxruntime-node, native CPU) and `wasm` (onnxruntime-web's WebAssembly backend inside
- * Node). Each backend lives in its own module and is imported only when asked for.
+ * `node` (onnxruntime-node, native CPU), `wasm` (onnxruntime-web's WebAssembly backend inside
+ * Node) and `browser` (onnxruntime-web inside headless Chromium). Each backend lives in its own
+ * module and is imported only when asked for.
  */
 import { assertNotWrongFile } from '@onebit/core';
 
-export type RuntimeName = 'node' | 'wasm';
+export type RuntimeName = 'node' | 'wasm' | 'browser';
 
-export const RUNTIMES: readonly RuntimeName[] = ['node', 'wasm'];
+export const RUNTIMES: readonly RuntimeName[] = ['node', 'wasm', 'browser'];
 
 export interface Runner {
   /** Which runtime runs the model, e.g. "onnxruntime-node 1.30.0 (2 threads)". */
@@ -28,7 +29,7 @@ export interface Runner {
 
 export interface RunnerOptions {
   runtime: RuntimeName;
-  /** Intra-op threads (node) or WebAssembly threads (wasm); default 2. */
+  /** Intra-op threads (node) or WebAssembly threads (wasm, browser); default 2. wasm's count is process-global. */
   threads?: number;
 }
 
@@ -42,6 +43,8 @@ export async function createRunner(model: Uint8Array, options: RunnerOptions): P
       return (await import('./node-runner.js')).createNodeRunner(model, threads);
     case 'wasm':
       return (await import('./wasm-runner.js')).createWasmRunner(model, threads);
+    case 'browser':
+      return (await import('./browser-runner.js')).createBrowserRunner(model, threads);
     default:
       throw new RangeError(`Unknown runtime "${String(options.runtime)}"; known: ${RUNTIMES.join(', ')}.`);
   }

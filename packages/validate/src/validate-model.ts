@@ -7,20 +7,25 @@ import { ModelError, formatDims, toFloat32, type Tensor } from '@onebit/core';
 import { accuracyReport, type AccuracyReport } from './accuracy.js';
 import type { ImageSet } from './image-set.js';
 import { parity } from './parity.js';
-import { applyPreprocess, getPreprocess } from './preprocess.js';
+import { applyPreprocess, getPreprocess, type PreprocessPreset } from './preprocess.js';
 import { createRunner, type RuntimeName } from './runner.js';
+import { shardRange, type Shard } from './shard.js';
 
 export interface ValidateOptions {
   /** ONNX model bytes: one float32 NCHW input, first output = logits [N, classes]. */
   model: Uint8Array;
   data: ImageSet;
-  /** A registered preprocessing preset: 'raw255' | 'cifar-torchvision' | … */
-  preprocess: string;
+  /** A registered preprocessing preset ('raw255' | 'cifar-torchvision' | 'imagenet' | …) or a custom one. Geometry (resize/crop) must already be applied to `data`. */
+  preprocess: string | PreprocessPreset;
   runtime?: RuntimeName;
   threads?: number;
   batchSize?: number;
   /** Validate only the first `limit` images. */
   limit?: number;
+  /** Validate only this shard of the (limited) images: a contiguous block, see shard.ts. */
+  shard?: Shard;
+  /** Said in the report when the images were resized: the resize filter used. */
+  resizeFilter?: string;
   /** Reference logits [≥ n, classes] for the same images in the same order. */
   reference?: Tensor;
   onProgress?: (done: number, total: number) => void;
@@ -32,6 +37,10 @@ export interface ValidationReport extends AccuracyReport {
   runtimeName: string;
   preprocess: string;
   preprocessDescription: string;
+  /** The resize filter, when the preprocessing resized the images. */
+  resizeFilter?: string;
+  /** Which images this report covers: [start, end) of `total` (all of them unless sharded). */
+  range: { start: number; end: number; total: number; shard?: Shard };
   numClasses: number;
   batchSize: number;
   inputName: string;
@@ -43,7 +52,7 @@ export interface ValidationReport extends AccuracyReport {
   throughput: number;
   /** Mean wall time of one batch (ms). */
   batchLatencyMs: number;
-  /** Present only with a reference. */
+  /** Present only with a reference. Disagreements are image indices in the whole data set. */
   agreement?: number;
   disagreements?: number[];
   maxAbsLogitDiff?: number;
@@ -57,13 +66,15 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
   const batchSize = opts.batchSize ?? 50;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}.`);
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 0)) throw new RangeError(`limit must be a non-negative integer, got ${opts.limit}.`);
-  const preset = getPreprocess(opts.preprocess);
-  const n = Math.min(data.n, opts.limit ?? data.n);
+  const preset = typeof opts.preprocess === 'string' ? getPreprocess(opts.preprocess) : opts.preprocess;
+  const total = Math.min(data.n, opts.limit ?? data.n);
+  const [first, end] = opts.shard ? shardRange(total, opts.shard) : [0, total];
+  const n = end - first;
   const imageSize = data.channels * data.height * data.width;
   if (data.pixels.length < data.n * imageSize || data.labels.length < data.n) {
     throw new RangeError(`The image set claims ${data.n} images of ${data.channels}×${data.height}×${data.width} but holds ${data.pixels.length} pixels and ${data.labels.length} labels.`);
   }
-  const reference = opts.reference ? checkReference(opts.reference, n) : undefined;
+  const reference = opts.reference ? checkReference(opts.reference, end) : undefined;
 
   const runtime = opts.runtime ?? 'node';
   const runner = await createRunner(opts.model, { runtime, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
@@ -75,7 +86,8 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
     const scratch = new Float32Array(Math.min(batchSize, Math.max(n, 1)) * imageSize);
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
-      const input = applyPreprocess(preset, data.pixels.subarray(start * imageSize, (start + count) * imageSize), data.channels, data.height * data.width, scratch);
+      const at = first + start;
+      const input = applyPreprocess(preset, data.pixels.subarray(at * imageSize, (at + count) * imageSize), data.channels, data.height * data.width, scratch);
       const t0 = performance.now();
       const out = await runner.run(input, [count, data.channels, data.height, data.width]);
       inferenceMs += performance.now() - t0;
@@ -95,11 +107,13 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
   }
 
   const report: ValidationReport = {
-    ...accuracyReport(logits, Array.prototype.slice.call(data.labels, 0, n) as number[], Math.max(numClasses, 1)),
+    ...accuracyReport(logits, Array.prototype.slice.call(data.labels, first, end) as number[], Math.max(numClasses, 1)),
     runtime,
     runtimeName: runner.name,
     preprocess: preset.name,
     preprocessDescription: preset.description,
+    ...(opts.resizeFilter !== undefined ? { resizeFilter: opts.resizeFilter } : {}),
+    range: { start: first, end, total, ...(opts.shard ? { shard: opts.shard } : {}) },
     numClasses,
     batchSize,
     inputName: runner.inputName,
@@ -112,8 +126,8 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
   };
   if (reference) {
     if (reference.dims[1] !== numClasses) throw new ModelError(`Reference logits have ${reference.dims[1]} classes per row but the model outputs ${numClasses}.`);
-    const p = parity(logits, reference.data.subarray(0, n * numClasses), numClasses);
-    Object.assign(report, { agreement: p.agreement, disagreements: p.disagreements, maxAbsLogitDiff: p.maxAbsLogitDiff, maxAbsReferenceLogit: p.maxAbsReferenceLogit });
+    const p = parity(logits, reference.data.subarray(first * numClasses, end * numClasses), numClasses);
+    Object.assign(report, { agreement: p.agreement, disagreements: p.disagreements.map((i) => i + first), maxAbsLogitDiff: p.maxAbsLogitDiff, maxAbsReferenceLogit: p.maxAbsReferenceLogit });
   }
   Object.defineProperty(report, 'logits', { value: logits, enumerable: false });
   return report;

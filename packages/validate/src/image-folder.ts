@@ -1,0 +1,116 @@
+/**
+ * ImageNet-style image folders: JPEG/PNG files plus a labels file, either `labels.csv`
+ * (`filename,class_index` with a header line) or the `filename index` ground-truth format
+ * (`val_ground_truth.txt`, one `ILSVRC2012_val_00000001.JPEG 65` per line), and an optional class
+ * list (`classes.txt`: `index<TAB>wnid<TAB>names`). Images are taken in the labels file's order,
+ * keeping only files present in the folder; the folder or its parent is searched for the files.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { FormatError } from '@onebit/core';
+import type { ImageSet } from './image-set.js';
+import { loadPixels, type Geometry } from './resize.js';
+
+const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
+const LABEL_FILES = ['labels.csv', 'labels.txt', 'val_ground_truth.txt'];
+
+export interface ImageFolderEntry {
+  readonly file: string;
+  readonly label: number;
+}
+
+/** Parses `labels.csv` (`filename,class_index`, header optional) or `filename index` lines. */
+export function parseLabelsFile(text: string, where: string): ImageFolderEntry[] {
+  const entries: ImageFolderEntry[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const parts = line.includes(',') ? line.split(',').map((s) => s.trim()) : line.split(/\s+/);
+    if (i === 0 && parts.length === 2 && !/^\d+$/.test(parts[1]!)) return; // header, e.g. "filename,class_index"
+    const label = Number(parts[1]);
+    if (parts.length !== 2 || !Number.isInteger(label) || label < 0 || parts[1] === '') {
+      throw new FormatError('labels', `line ${i + 1} of ${where} is ${JSON.stringify(line)}, not "filename,class_index" or "filename index".`);
+    }
+    entries.push({ file: parts[0]!, label });
+  });
+  return entries;
+}
+
+/** Class names from `classes.txt` (`index<TAB>wnid<TAB>names`); the names column, first name kept whole. */
+export function parseClassList(text: string, where: string): string[] {
+  const names: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const parts = raw.split('\t');
+    const index = Number(parts[0]);
+    if (parts.length < 2 || index !== names.length) {
+      throw new FormatError('classes', `line ${i + 1} of ${where} is ${JSON.stringify(raw)}, not "${names.length}<TAB>wnid<TAB>names".`);
+    }
+    names.push((parts[2] ?? parts[1]!).trim());
+  });
+  return names;
+}
+
+/** The first of `names` found in `dir` or its parent. */
+function findBeside(dir: string, names: readonly string[]): string | undefined {
+  for (const d of [dir, dirname(dir)]) for (const name of names) if (existsSync(join(d, name))) return join(d, name);
+  return undefined;
+}
+
+/** Whether `path` is a folder holding at least one JPEG/PNG file. */
+export function isImageFolder(path: string): boolean {
+  return statSync(path).isDirectory() && readdirSync(path).some((f) => IMAGE_EXTENSIONS.test(f));
+}
+
+export interface ImageFolderSet extends ImageSet {
+  readonly files: string[];
+  readonly labelsPath: string;
+  readonly classNames?: string[];
+}
+
+export interface ImageFolderOptions {
+  geometry: Geometry;
+  /** Labels file; default: the first of labels.csv, labels.txt, val_ground_truth.txt beside the images. */
+  labelsPath?: string;
+  /** Decode only the images of this half-open index range (the rest keep their labels only). */
+  range?: readonly [number, number];
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Lists the labelled images of `dir` in labels-file order and decodes them with `geometry` applied. */
+export async function readImageFolder(dir: string, options: ImageFolderOptions): Promise<ImageFolderSet> {
+  const labelsPath = options.labelsPath ?? findBeside(dir, LABEL_FILES);
+  if (!labelsPath) throw new FormatError('image folder', `${dir} holds images but no ${LABEL_FILES.join(' / ')} was found in it or its parent.`);
+  const present = new Set(readdirSync(dir).filter((f) => IMAGE_EXTENSIONS.test(f)));
+  const entries = parseLabelsFile(await readFile(labelsPath, 'utf8'), labelsPath).filter((e) => present.has(e.file));
+  if (entries.length === 0) throw new FormatError('image folder', `none of the ${present.size} images in ${dir} is listed in ${labelsPath}.`);
+  const classesPath = findBeside(dir, ['classes.txt']);
+  const classNames = classesPath ? parseClassList(await readFile(classesPath, 'utf8'), classesPath) : undefined;
+
+  const [start, end] = options.range ?? [0, entries.length];
+  const crop = options.geometry.crop;
+  if (crop === undefined) throw new RangeError(`An image folder needs a centre crop size so that every image has the same shape; ${dir} was given none.`);
+  const channels = options.geometry.channels ?? 3;
+  const size = channels * crop * crop;
+  const pixels = new Uint8Array(entries.length * size);
+  let done = 0;
+  const total = end - start;
+  // A few decodes in flight keep libvips busy without holding many images at once.
+  const queue = entries.slice(start, end).map((e, k) => ({ ...e, index: start + k }));
+  const worker = async (): Promise<void> => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const bytes = new Uint8Array(await readFile(join(dir, item.file)));
+      const image = await loadPixels(bytes, options.geometry, join(dir, item.file));
+      pixels.set(image.pixels, item.index * size);
+      options.onProgress?.(++done, total);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return {
+    n: entries.length, channels, height: crop, width: crop, pixels,
+    labels: entries.map((e) => e.label), files: entries.map((e) => e.file), labelsPath,
+    ...(classNames ? { classNames } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Merges the JSON reports of `--shard i/n` runs into the report a single run over all images gives:
+ * the per-image labels and ranked classes are concatenated in image order and re-scored, reference
+ * disagreements are joined, the largest |Δlogit| is the largest of the shards'. Timings are summed
+ * (throughput = images / total inference time). The shards must tile [0, total) exactly once.
+ */
+import { FormatError } from '@onebit/core';
+import { scoreRanked } from './accuracy.js';
+import type { ValidationReport } from './validate-model.js';
+
+/** A report as read back from JSON (no logits). */
+export type ReportJson = Omit<ValidationReport, 'logits'> & { model?: string; data?: string; [key: string]: unknown };
+
+/** Fields that must be equal in every shard. */
+const SAME = ['model', 'data', 'runtime', 'runtimeName', 'preprocess', 'preprocessDescription', 'resizeFilter', 'numClasses', 'batchSize', 'inputName', 'outputName'] as const;
+
+export function mergeReports(reports: readonly ReportJson[], names: readonly string[] = reports.map((_, i) => `report ${i + 1}`)): ReportJson {
+  if (reports.length === 0) throw new RangeError('mergeReports needs at least one report.');
+  const order = reports.map((r, i) => ({ r, name: names[i] ?? `report ${i + 1}` }));
+  for (const { r, name } of order) {
+    if (!r || typeof r !== 'object' || !r.range || !Array.isArray(r.labels) || !Array.isArray(r.topK)) {
+      throw new FormatError('report', `${name} is not a onebit validation report with per-image labels and top-k classes (range, labels, topK).`);
+    }
+  }
+  order.sort((a, b) => a.r.range.start - b.r.range.start);
+  const first = order[0]!.r;
+  const total = first.range.total;
+  let next = 0;
+  for (const { r, name } of order) {
+    for (const key of SAME) {
+      if (JSON.stringify(r[key]) !== JSON.stringify(first[key])) {
+        throw new FormatError('report', `${name} has ${key} ${JSON.stringify(r[key])} but ${order[0]!.name} has ${JSON.stringify(first[key])}; shards must come from the same run settings.`);
+      }
+    }
+    if (r.range.total !== total) throw new FormatError('report', `${name} covers images of a set of ${r.range.total} but ${order[0]!.name} of ${total}.`);
+    if (r.range.start !== next) {
+      throw new FormatError('report', `${name} starts at image ${r.range.start} but the shards before it end at ${next}; ${r.range.start > next ? 'a shard is missing' : 'shards overlap'}.`);
+    }
+    if (r.labels.length !== r.range.end - r.range.start || r.topK.length !== r.labels.length) {
+      throw new FormatError('report', `${name} covers images ${r.range.start}–${r.range.end} but lists ${r.labels.length} labels and ${r.topK.length} top-k rows.`);
+    }
+    next = r.range.end;
+  }
+  if (next !== total) throw new FormatError('report', `the shards end at image ${next} of ${total}; a shard is missing.`);
+
+  const k = first.topK[0]?.length ?? Math.min(5, first.numClasses);
+  const labels = order.flatMap(({ r }) => r.labels);
+  const ranked = order.flatMap(({ r }) => r.topK.flat());
+  const inferenceMs = order.reduce((s, { r }) => s + r.inferenceMs, 0);
+  const batches = order.reduce((s, { r }) => s + Math.ceil(r.n / r.batchSize), 0);
+  const { shard: _dropped, ...range } = { ...first.range, start: 0, end: total };
+  const merged: ReportJson = {
+    ...first,
+    ...scoreRanked(ranked, k, labels, first.numClasses),
+    range,
+    sessionCreationMs: order.reduce((s, { r }) => s + r.sessionCreationMs, 0),
+    inferenceMs,
+    throughput: inferenceMs > 0 ? (total * 1000) / inferenceMs : 0,
+    batchLatencyMs: batches ? inferenceMs / batches : 0,
+    mergedFrom: order.length,
+  };
+  const withRef = order.filter(({ r }) => r.agreement !== undefined).length;
+  if (withRef !== 0 && withRef !== order.length) throw new FormatError('report', `${withRef} of ${order.length} shards were compared with reference logits; compare all or none.`);
+  if (withRef) {
+    const disagreements = order.flatMap(({ r }) => r.disagreements ?? []);
+    Object.assign(merged, {
+      agreement: total ? (total - disagreements.length) / total : 1,
+      disagreements,
+      maxAbsLogitDiff: Math.max(...order.map(({ r }) => r.maxAbsLogitDiff ?? 0)),
+      maxAbsReferenceLogit: Math.max(...order.map(({ r }) => r.maxAbsReferenceLogit ?? 0)),
+    });
+  }
+  return merged;
+}
