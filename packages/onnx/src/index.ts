@@ -9,3 +9,4 @@ export { MAX_GRAPH_DEPTH } from './graph-proto.js';
 export { irVersionForOpset, MIN_OPSET, MAX_OPSET } from './ir-version.js';
 export { GraphBuilder, floatAttr, floatsAttr, type AttrInput, type BuildOptions, type NodeOptions } from './graph-builder.js';
 export { addBinaryWeight, bitTable, BIT_TABLE_NAME, type BinaryWeightMode } from './emit-binary-weight.js';
+export { replaceWithBinaryWeights, defaultOpset } from './pack-model.js';

@@ -1,0 +1,118 @@
+/**
+ * Replaces named float32 initializers of an existing OnnxModel by binary weights and leaves every
+ * other node, initializer and value untouched. 'float' swaps each tensor for its ±scale float32
+ * values in place; 'packed' removes the initializer and emits, under the same value name, the
+ * 1-bit storage and decode subgraph of addBinaryWeight (see ../PACKED.md), inserted just before the
+ * first node that reads the weight.
+ */
+import { ModelError, formatDims, type Tensor } from '@onebit/core';
+import type { BinaryWeight } from '@onebit/bits';
+import { addBinaryWeight, type BinaryWeightMode } from './emit-binary-weight.js';
+import { GraphBuilder } from './graph-builder.js';
+import type { OnnxGraph, OnnxInitializer, OnnxModel, OnnxNode } from './model.js';
+
+/** The IR version from which initializers need not be graph inputs (the decode chain relies on it). */
+const MIN_PACKED_IR_VERSION = 4;
+
+/** The default-domain opset of `model` (13 when it imports none). */
+export function defaultOpset(model: OnnxModel): number {
+  return model.opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 13;
+}
+
+/**
+ * A copy of `model` whose initializers named in `weights` hold binary weights. Each must exist, be
+ * float32 and have exactly the weight's shape; a ModelError names the tensor otherwise.
+ */
+export function replaceWithBinaryWeights(model: OnnxModel, weights: ReadonlyMap<string, BinaryWeight>, mode: BinaryWeightMode = 'packed'): OnnxModel {
+  if (mode !== 'packed' && mode !== 'float') throw new RangeError(`binary weight mode "${String(mode)}" is not 'packed' or 'float'.`);
+  const g = model.graph;
+  const byName = new Map(g.initializers.map((init) => [init.name, init]));
+  for (const [name, w] of weights) checkTarget(byName.get(name), name, w);
+  if (weights.size === 0) return model;
+
+  // Build every weight's storage in one builder (the bit table is shared), remembering which
+  // nodes belong to which weight so each chain can be placed before its consumer.
+  const b = new GraphBuilder(g.name || 'graph');
+  const chains = new Map<string, number>();
+  const opset = defaultOpset(model);
+  for (const [name, w] of weights) {
+    addBinaryWeight(b, name, w, mode, opset);
+    chains.set(name, b.graph().nodes.length);
+  }
+  const built = b.graph();
+
+  if (mode === 'float') {
+    const replaced = new Map(built.initializers.map((init) => [init.name, init.tensor]));
+    return { ...model, graph: { ...g, initializers: g.initializers.map((init) => (replaced.has(init.name) ? { name: init.name, tensor: replaced.get(init.name)! } : init)) } };
+  }
+
+  checkFreshNames(g, built, weights);
+  const nodesOf = new Map<string, OnnxNode[]>();
+  let start = 0;
+  for (const [name, end] of chains) {
+    nodesOf.set(name, built.nodes.slice(start, end));
+    start = end;
+  }
+  const nodes: OnnxNode[] = [];
+  const placed = new Set<string>();
+  for (const node of g.nodes) {
+    for (const name of consumedNames(node)) {
+      const chain = nodesOf.get(name);
+      if (chain && !placed.has(name)) {
+        nodes.push(...chain);
+        placed.add(name);
+      }
+    }
+    nodes.push(node);
+  }
+  // A weight nobody reads (or only a graph output) still gets its chain, at the end.
+  for (const [name, chain] of nodesOf) if (!placed.has(name)) nodes.push(...chain);
+
+  return {
+    ...model,
+    irVersion: Math.max(model.irVersion, MIN_PACKED_IR_VERSION),
+    graph: {
+      ...g,
+      nodes,
+      initializers: [...g.initializers.filter((init) => !weights.has(init.name)), ...built.initializers],
+      // An initializer listed as a graph input (IR < 4 style) becomes a node output: no longer an input.
+      inputs: g.inputs.filter((v) => !weights.has(v.name)),
+    },
+  };
+}
+
+function checkTarget(init: OnnxInitializer | undefined, name: string, w: BinaryWeight): void {
+  if (!init) throw new ModelError(`The graph has no initializer named '${name}' to replace with a binary weight.`, name);
+  if (init.externalData) throw new ModelError(`Initializer '${name}' still refers to external data "${init.externalData.location}"; resolve it before binarizing.`, name);
+  const t: Tensor = init.tensor;
+  if (t.dtype !== 'float32') throw new ModelError(`Initializer '${name}' is ${t.dtype}; only float32 initializers can be replaced by binary weights.`, name);
+  if (t.dims.length !== w.dims.length || t.dims.some((d, i) => d !== w.dims[i])) {
+    throw new ModelError(`Initializer '${name}' has shape ${formatDims(t.dims)} but its binary weight has shape ${formatDims(w.dims)}.`, name);
+  }
+}
+
+/** Value and node names the packed storage adds must not exist in the graph already. */
+function checkFreshNames(g: OnnxGraph, built: OnnxGraph, weights: ReadonlyMap<string, BinaryWeight>): void {
+  const values = new Set<string>([...g.inputs.map((v) => v.name), ...g.initializers.filter((i) => !weights.has(i.name)).map((i) => i.name), ...g.nodes.flatMap((n) => n.outputs)]);
+  const nodeNames = new Set(g.nodes.map((n) => n.name).filter((n) => n !== ''));
+  for (const init of built.initializers) {
+    if (values.has(init.name)) throw new ModelError(`Packing needs the value name '${init.name}' but the graph already uses it.`, init.name);
+  }
+  for (const node of built.nodes) {
+    if (nodeNames.has(node.name)) throw new ModelError(`Packing needs the node name '${node.name}' but the graph already uses it.`, node.name);
+    for (const out of node.outputs) if (!weights.has(out) && values.has(out)) throw new ModelError(`Packing needs the value name '${out}' but the graph already uses it.`, out);
+  }
+}
+
+/** Names a node reads, including those read inside its subgraph attributes (If/Loop/Scan bodies). */
+function consumedNames(node: OnnxNode): string[] {
+  const names = [...node.inputs];
+  const walk = (graph: OnnxGraph): void => {
+    for (const n of graph.nodes) names.push(...consumedNames(n));
+  };
+  for (const a of Object.values(node.attributes)) {
+    if (a.type === 'graph') walk(a.value);
+    else if (a.type === 'graphs') a.value.forEach(walk);
+  }
+  return names;
+}
