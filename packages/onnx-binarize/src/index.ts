@@ -1,0 +1,14 @@
+/**
+ * @onebit/onnx-binarize: binarizes the Conv (and optionally Gemm/MatMul) weights of real ONNX
+ * graphs under a layer policy, packs already-binary weights losslessly, warns when the weights were
+ * not trained for 1 bit, and applies PyTorch state_dicts onto graphs exported from the same model.
+ */
+export { globToRegExp, matchesGlob } from './glob.js';
+export { findWeightCandidates, type WeightCandidate, type WeightOp } from './candidates.js';
+export { decideLayers, type LayerDecision, type LayerPolicy } from './policy.js';
+export { parseScaleRule } from './scale-rule.js';
+export { binarizeCandidate } from './binarize-weight.js';
+export { NOT_TRAINED_DISTANCE, notTrainedWarning, type NotTrainedWarning } from './warning.js';
+export { binarizeOnnxModel, type BinarizeOnnxOptions, type BinarizationReport, type LayerReport } from './binarize-model.js';
+export { applyStateDict, matchStateDict, type MatchRule, type StateDictAssignment, type StateDictMatch, type StateDictMismatch, type UnmatchedInitializer } from './state-dict.js';
+export { formatBinarizationReport, formatStateDictMatch } from './report.js';

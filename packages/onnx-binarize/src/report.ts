@@ -1,0 +1,41 @@
+/**
+ * Human-readable lines for a binarization report and a state_dict match, as `onebit convert`
+ * prints them: one line per weight (binarized / already binary / kept, the rule, the scale), the
+ * counts, and the not-trained warning last so it is the thing a reader sees.
+ */
+import { formatDims } from '@onebit/core';
+import type { BinarizationReport } from './binarize-model.js';
+import type { StateDictMatch } from './state-dict.js';
+
+function scaleText(scale: number | readonly number[] | undefined): string {
+  if (scale === undefined) return '';
+  if (typeof scale === 'number') return `scale ${scale.toPrecision(6)}`;
+  const lo = Math.min(...scale);
+  const hi = Math.max(...scale);
+  return `scale per channel ${lo.toPrecision(4)}…${hi.toPrecision(4)}`;
+}
+
+export function formatBinarizationReport(r: BinarizationReport): string[] {
+  const rule = typeof r.scaleRule === 'number' ? `fixed ${r.scaleRule}` : r.scaleRule;
+  const lines = r.layers.map((l) => {
+    const what = l.action === 'binarized' ? 'binarized' : l.action === 'already-binary' ? 'already ±a' : 'kept float';
+    const dist = l.binaryDistance !== undefined ? `  distance ${l.binaryDistance.toFixed(3)}` : '';
+    return `  ${what.padEnd(11)} ${l.name.padEnd(34)} ${l.opType.padEnd(6)} ${formatDims(l.dims).padEnd(12)} ${l.rule}${l.action === 'kept' ? '' : `; ${scaleText(l.scale)}`}${dist}`;
+  });
+  return [
+    `binarize     ${r.binarized} binarized (scale ${rule}), ${r.alreadyBinary} already binary (packed losslessly), ${r.kept} kept float; ${r.binaryWeights.toLocaleString('en-US')} weights at 1 bit, stored ${r.weights}`,
+    ...lines,
+    ...(r.warning ? [`WARNING      ${r.warning.message}`] : []),
+  ];
+}
+
+export function formatStateDictMatch(m: StateDictMatch): string[] {
+  const byRule = new Map<string, number>();
+  for (const a of m.assignments) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
+  const lines = [`state_dict   ${m.assignments.length} initializers matched (${[...byRule].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`];
+  for (const a of m.assignments) if (a.rule !== 'exact' && a.rule !== 'module.') lines.push(`  ${a.rule.padEnd(16)} ${a.initializer} ← ${a.key}`);
+  for (const x of m.mismatches) lines.push(`  MISMATCH     ${x.initializer} ${x.graph.dtype} ${formatDims(x.graph.dims)} ≠ ${x.key} ${x.stateDict.dtype} ${formatDims(x.stateDict.dims)}`);
+  if (m.unmatched.length) lines.push(`  kept from the graph (no state_dict key): ${m.unmatched.map((u) => u.name).join(', ')}`);
+  if (m.unusedKeys.length) lines.push(`  unused state_dict keys: ${m.unusedKeys.join(', ')}`);
+  return lines;
+}
