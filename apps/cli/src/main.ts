@@ -8,6 +8,7 @@ import { OnebitError } from '@onebit/core';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerReport } from './commands/report.js';
 import { registerValidate } from './commands/validate.js';
 
 const program = new Command();
@@ -21,6 +22,7 @@ registerConvert(program);
 registerValidate(program);
 registerInspect(program);
 registerDemo(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,28 +1,50 @@
 /**
- * `onebit validate <model.onnx> --data <file>`: runs a model over a labelled dataset in
- * onnxruntime and reports top-1/top-5 error, throughput and, with --reference, parity with
- * reference logits. The preprocessing defaults to what the model's metadata says (onebit writes
- * `onebit.preprocess`), else raw255.
+ * `onebit validate <model.onnx> --data <file|folder>`: runs a model over a labelled dataset in one or
+ * all onnxruntime runtimes and reports top-1/top-5 error, throughput, parity with reference logits
+ * and between runtimes, and the CI gates; writes JSON, JUnit and a self-contained HTML report. The
+ * preprocessing defaults to what the model's metadata says (onebit writes `onebit.preprocess`),
+ * else raw255. The work is done by @onebit/validate; this file parses and prints.
  */
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { FormatError } from '@onebit/core';
 import { resolveAsset } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
-import { loadImageSet, readNpy, validateModel, type RuntimeName, type ValidationReport } from '@onebit/validate';
+import {
+  RUNTIMES, customPreprocess, describeGeometry, evaluateGates, getPreprocess, loadImageSet, misclassified, parseErrorBound, parseFraction,
+  parsePercentagePoints, parseShard, readNpy, renderHtmlReport, shardRange, thumbnails, toJUnit, validateRuntimes,
+  type Check, type GateSpec, type MultiRuntimeReport, type RuntimeName,
+} from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
 import { progressBar } from '../progress.js';
 import { readInput } from '../read-input.js';
 
 export interface ValidateCommandOptions {
   data?: string;
+  labels?: string;
   limit?: string;
   reference?: string;
   json?: string;
+  junit?: string;
+  html?: string;
   runtime: string;
   threads?: string;
   batchSize: string;
   preprocess?: string;
+  mean?: string;
+  std?: string;
+  size?: string;
+  crop?: string;
+  shard?: string;
+  expectTop1Error?: string;
+  maxDropVs?: string[];
+  minAgreement?: string;
+  perClass?: boolean;
 }
+
+/** The report validateFile returns: the validation plus the checks the gates gave. */
+export type ValidateFileReport = MultiRuntimeReport & { model: string; data: string; classNames?: string[]; checks: Check[] };
 
 export function registerValidate(program: Command): void {
   program
@@ -31,20 +53,35 @@ export function registerValidate(program: Command): void {
     .description(
       'Run an ONNX classifier over a labelled dataset with onnxruntime and report top-1/top-5 error (with a\n' +
         '95 % confidence interval), throughput and, given reference logits, top-1 agreement and max |Δlogit|.\n' +
-        'Datasets: CIFAR-10/100 binary batches and MNIST IDX files (format detected from the bytes).',
+        'Datasets: CIFAR-10/100 binary batches, MNIST IDX files, or a folder of JPEG/PNG images with labels.csv\n' +
+        '(filename,class_index) or a "filename index" ground-truth file and classes.txt (format detected).\n' +
+        'Gates exit with status 1 and a line naming the gate, the measured value and the limit.',
     )
     .argument('<model>', 'ONNX model to validate')
-    .option('--data <file>', 'dataset file (default: the CIFAR-10 test batch found by the data resolver)')
+    .option('--data <path>', 'dataset file or image folder (default: the CIFAR-10 test batch found by the data resolver)')
+    .option('--labels <file>', 'labels file of an image folder (default: labels.csv / val_ground_truth.txt beside it)')
     .option('--limit <n>', 'validate only the first n images')
     .option('--reference <logits.npy>', 'reference logits [N, classes] for the same images, for parity')
-    .option('--json <report.json>', 'write the full report as JSON')
-    .option('--runtime <name>', 'node (onnxruntime-node) or wasm (onnxruntime-web in Node)', 'node')
-    .option('--threads <n>', 'intra-op threads (default 2)')
+    .option('--json <report.json>', 'write the full report as JSON (what `onebit report merge` reads)')
+    .option('--junit <report.xml>', 'write JUnit XML, one test case per check')
+    .option('--html <report.html>', 'write a self-contained HTML report (heat map, per-class bars, misclassified images)')
+    .option('--runtime <name>', `${RUNTIMES.join(' | ')} | all (each in turn, with cross-runtime parity)`, 'node')
+    .option('--threads <n>', 'intra-op threads / wasm threads (default 2; wasm: one count per process)')
     .option('--batch-size <n>', 'images per inference call', '50')
-    .option('--preprocess <name>', 'raw255 | cifar-torchvision (default: from the model metadata, else raw255)')
+    .option('--preprocess <name>', 'raw255 | cifar-torchvision | imagenet (default: from the model metadata, else raw255)')
+    .option('--mean <list>', 'override the per-channel mean, e.g. 0.485,0.456,0.406')
+    .option('--std <list>', 'override the per-channel std, e.g. 0.229,0.224,0.225')
+    .option('--size <n>', 'resize the shorter side to n pixels (sharp) before cropping')
+    .option('--crop <n>', 'centre crop n×n after resizing')
+    .option('--shard <i/n>', 'validate only the i-th of n contiguous blocks of the images (merge with `onebit report merge`)')
+    .option('--expect-top1-error <bound>', "gate: top-1 error bound, e.g. '<=0.039'")
+    .option('--max-drop-vs <file-and-pp...>', "gate: '<reference.json> 0.5pp': top-1 error may rise at most 0.5 points over that report's")
+    .option('--min-agreement <fraction>', 'gate: minimum top-1 agreement with --reference and between runtimes, e.g. 1.0')
+    .option('--per-class', 'print the per-class accuracy table')
     .action(async (model: string, opts: ValidateCommandOptions) => {
       const report = await validateFile(model, opts);
-      printReport(report, model);
+      printReport(report, model, { perClass: opts.perClass === true });
+      if (report.checks.some((c) => !c.passed)) process.exitCode = 1;
     });
 }
 
@@ -55,42 +92,106 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   return n;
 }
 
-export async function validateFile(modelPath: string, opts: ValidateCommandOptions): Promise<ValidationReport> {
-  if (opts.runtime !== 'node' && opts.runtime !== 'wasm') throw new RangeError(`--runtime must be 'node' or 'wasm', not '${opts.runtime}'.`);
-  const runtime: RuntimeName = opts.runtime;
+function numberList(value: string | undefined, flag: string): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.some((v) => !Number.isFinite(v))) throw new RangeError(`${flag} must be comma-separated numbers, not '${value}'.`);
+  return list;
+}
+
+/** Parses the gate flags; `--max-drop-vs` reads the reference report's top-1 error. */
+function gateSpec(opts: ValidateCommandOptions): GateSpec {
+  const spec: GateSpec = {};
+  if (opts.expectTop1Error !== undefined) spec.expectTop1Error = parseErrorBound(opts.expectTop1Error);
+  if (opts.maxDropVs !== undefined) {
+    const [file, pp, ...extra] = opts.maxDropVs;
+    if (file === undefined || pp === undefined || extra.length) throw new RangeError(`--max-drop-vs takes a report file and a drop like '0.5pp', got '${opts.maxDropVs.join(' ')}'.`);
+    const ref = JSON.parse(readFileSync(file, 'utf8')) as { top1Error?: unknown };
+    if (typeof ref.top1Error !== 'number') throw new FormatError('report', `${file} has no numeric top1Error; it is not a onebit validation report.`);
+    spec.maxDropVs = { name: basename(file), referenceTop1Error: ref.top1Error, maxDropPp: parsePercentagePoints(pp) };
+  }
+  if (opts.minAgreement !== undefined) spec.minAgreement = parseFraction(opts.minAgreement, '--min-agreement');
+  return spec;
+}
+
+export async function validateFile(modelPath: string, opts: ValidateCommandOptions): Promise<ValidateFileReport> {
+  const runtimes: RuntimeName[] = opts.runtime === 'all' ? [...RUNTIMES] : [opts.runtime as RuntimeName];
+  if (!RUNTIMES.includes(runtimes[0]!)) throw new RangeError(`--runtime must be ${RUNTIMES.join(', ')} or all, not '${opts.runtime}'.`);
+  const gates = gateSpec(opts);
   const model = readInput(modelPath, 'model');
   const metadata = decodeModel(model, basename(modelPath)).metadata;
-  const dataPath = (await resolveAsset('cifar10-test', opts.data ? { path: opts.data } : {})).path;
-  const data = await loadImageSet(dataPath);
-  const reference = opts.reference ? readNpy(readInput(opts.reference, 'reference')) : undefined;
+  const base = getPreprocess(opts.preprocess ?? metadata['onebit.preprocess'] ?? 'raw255');
+  const mean = numberList(opts.mean, '--mean');
+  const std = numberList(opts.std, '--std');
+  const resize = positiveInt(opts.size, '--size');
+  const crop = positiveInt(opts.crop, '--crop');
+  const preset = customPreprocess(base, { ...(mean ? { mean } : {}), ...(std ? { std } : {}), ...(resize ? { resize } : {}), ...(crop ? { crop } : {}) });
+  const geometry = { ...(preset.resize !== undefined ? { resize: preset.resize } : {}), ...(preset.crop !== undefined ? { crop: preset.crop } : {}) };
   const limit = positiveInt(opts.limit, '--limit');
   const threads = positiveInt(opts.threads, '--threads');
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
+  const dataPath = (await resolveAsset('cifar10-test', opts.data ? { path: opts.data } : {})).path;
+  const reference = opts.reference ? readNpy(readInput(opts.reference, 'reference')) : undefined;
+
+  const decodeBar = progressBar(`decode ${basename(dataPath)}`);
+  const data = await loadImageSet(dataPath, {
+    geometry,
+    ...(opts.labels ? { labelsPath: opts.labels } : {}),
+    // Decode only the images this run validates.
+    range: (n) => (shard ? shardRange(Math.min(n, limit ?? n), shard) : [0, Math.min(n, limit ?? n)]),
+    onProgress: (done, total) => decodeBar.update(done, total),
+  }).finally(() => decodeBar.stop());
+
   const bar = progressBar(`validate ${basename(modelPath)}`);
+  let result: MultiRuntimeReport;
   try {
-    const report = await validateModel({
-      model,
-      data,
-      preprocess: opts.preprocess ?? metadata['onebit.preprocess'] ?? 'raw255',
-      runtime,
+    result = await validateRuntimes({
+      model, data, preprocess: preset, runtimes,
       batchSize: positiveInt(opts.batchSize, '--batch-size') ?? 50,
+      ...(Object.keys(geometry).length ? { resizeFilter: describeGeometry(geometry) } : {}),
       ...(limit !== undefined ? { limit } : {}),
       ...(threads !== undefined ? { threads } : {}),
+      ...(shard ? { shard } : {}),
       ...(reference ? { reference } : {}),
-      onProgress: (done, total) => bar.update(done, total),
+      onProgress: (_runtime, done, total) => bar.update(done, total),
     });
-    if (opts.json) writeFileAtomic(opts.json, `${JSON.stringify({ model: basename(modelPath), data: basename(dataPath), ...report }, null, 2)}\n`, [modelPath, dataPath]);
-    return report;
   } finally {
     bar.stop();
   }
+  const checks = evaluateGates(result, gates);
+  const report: ValidateFileReport = Object.assign(result, {
+    model: basename(modelPath), data: basename(dataPath),
+    ...(data.classNames ? { classNames: data.classNames } : {}),
+    checks,
+  });
+  const inputs = [modelPath, dataPath];
+  if (opts.json) writeFileAtomic(opts.json, `${JSON.stringify(report, null, 2)}\n`, inputs);
+  if (opts.junit) {
+    writeFileAtomic(opts.junit, toJUnit(`${basename(modelPath)} on ${basename(dataPath)}`, checks, {
+      runtime: report.runtimeName, preprocess: report.preprocess, images: report.n, top1Error: report.top1Error, top5Error: report.top5Error,
+    }), inputs);
+  }
+  if (opts.html) {
+    const shown = misclassified(report).slice(0, 200);
+    const html = renderHtmlReport(report, {
+      title: `onebit: ${basename(modelPath)} on ${basename(dataPath)}`, checks,
+      ...(data.classNames ? { classNames: data.classNames } : {}),
+      thumbnails: await thumbnails(data, shown),
+    });
+    writeFileAtomic(opts.html, html, inputs);
+  }
+  return report;
 }
 
-export function printReport(r: ValidationReport, modelPath: string): void {
+export function printReport(r: Omit<MultiRuntimeReport, 'logits'> & { checks?: Check[]; classNames?: string[] }, modelPath: string, options: { perClass?: boolean } = {}): void {
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   const errors = Math.round(r.top1Error * r.n);
+  const range = r.range && r.range.total !== r.n ? ` = images ${r.range.start}–${r.range.end - 1} of ${r.range.total}${r.range.shard ? ` (shard ${r.range.shard.index}/${r.range.shard.count})` : ''}` : '';
   console.log(`model        ${modelPath}`);
-  console.log(`runtime      ${r.runtimeName}; session created in ${r.sessionCreationMs.toFixed(0)} ms; preprocess ${r.preprocess}`);
-  console.log(`images       ${r.n}${r.n < 10000 ? ' (a small subset: read the confidence interval)' : ''}`);
+  console.log(`runtime      ${r.runtimeName}; session created in ${r.sessionCreationMs.toFixed(0)} ms`);
+  console.log(`preprocess   ${r.preprocess}: ${r.preprocessDescription}`);
+  if (r.resizeFilter) console.log(`resize       ${r.resizeFilter}`);
+  console.log(`images       ${r.n}${range}${r.n < 10000 ? ' (a small subset: read the confidence interval)' : ''}`);
   console.log(`top-1 error  ${pct(r.top1Error)} (${errors}/${r.n}), 95 % CI ${pct(r.top1ErrorCI95[0])} – ${pct(r.top1ErrorCI95[1])}`);
   console.log(`top-5 error  ${pct(r.top5Error)}`);
   console.log(`throughput   ${r.throughput.toFixed(1)} images/s (batch ${r.batchSize}, ${r.batchLatencyMs.toFixed(0)} ms per batch)`);
@@ -98,4 +199,17 @@ export function printReport(r: ValidationReport, modelPath: string): void {
     const agreeing = Math.round(r.agreement * r.n);
     console.log(`reference    top-1 agreement ${pct(r.agreement)} (${agreeing}/${r.n}), max |Δlogit| ${r.maxAbsLogitDiff!.toExponential(2)} (max |logit| ${r.maxAbsReferenceLogit!.toFixed(1)})`);
   }
+  for (const s of r.runtimes ?? []) {
+    console.log(`  ${s.runtime.padEnd(8)} ${s.runtimeName}: top-1 error ${pct(s.top1Error)}, ${s.throughput.toFixed(1)} images/s, ${s.batchLatencyMs.toFixed(0)} ms per batch`);
+  }
+  for (const p of r.crossRuntime ?? []) {
+    console.log(`parity       ${p.a} vs ${p.b}: top-1 agreement ${pct(p.agreement)}, max |Δlogit| ${p.maxAbsLogitDiff.toExponential(2)}`);
+  }
+  if (options.perClass) {
+    console.log('class  images  accuracy  name');
+    r.perClassAccuracy.forEach((a, i) => {
+      console.log(`${String(i).padStart(5)}  ${String(r.perClassCount[i]).padStart(6)}  ${a === null ? '       —' : pct(a).padStart(8)}  ${r.classNames?.[i] ?? ''}`);
+    });
+  }
+  for (const c of r.checks ?? []) (c.passed ? console.log : console.error)(c.message);
 }
