@@ -45,8 +45,7 @@ export function renderHtmlReport(report: ReportJson, options: HtmlReportOptions 
     ['throughput', `${report.throughput.toFixed(1)} images/s; ${report.batchLatencyMs.toFixed(1)} ms per batch of ${report.batchSize}`],
   ];
   if (report.agreement !== undefined) rows.push(['reference parity', `top-1 agreement ${pct(report.agreement)}, max |Δlogit| ${report.maxAbsLogitDiff?.toExponential(2)}`]);
-  const cross = (report.crossRuntime as { a: string; b: string; agreement: number; maxAbsLogitDiff: number }[] | undefined) ?? [];
-  for (const p of cross) rows.push([`${p.a} vs ${p.b}`, `top-1 agreement ${pct(p.agreement)}, max |Δlogit| ${p.maxAbsLogitDiff.toExponential(2)}`]);
+  for (const p of report.crossRuntime ?? []) rows.push([`${p.a} vs ${p.b}`, `top-1 agreement ${pct(p.agreement)}, max |Δlogit| ${p.maxAbsLogitDiff.toExponential(2)}`]);
 
   const cells: number[] = [];
   report.confusion.forEach((row, t) => row.forEach((c, p) => {

@@ -74,8 +74,8 @@ export interface ImageFolderOptions {
   geometry: Geometry;
   /** Labels file; default: the first of labels.csv, labels.txt, val_ground_truth.txt beside the images. */
   labelsPath?: string;
-  /** Decode only the images of this half-open index range (the rest keep their labels only). */
-  range?: readonly [number, number];
+  /** Decode only the images of the half-open index range this gives for the folder's image count (the rest keep their labels, pixels stay zero). */
+  range?: (n: number) => readonly [number, number];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -89,7 +89,7 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
   const classesPath = findBeside(dir, ['classes.txt']);
   const classNames = classesPath ? parseClassList(await readFile(classesPath, 'utf8'), classesPath) : undefined;
 
-  const [start, end] = options.range ?? [0, entries.length];
+  const [start, end] = options.range ? options.range(entries.length) : [0, entries.length];
   const crop = options.geometry.crop;
   if (crop === undefined) throw new RangeError(`An image folder needs a centre crop size so that every image has the same shape; ${dir} was given none.`);
   const channels = options.geometry.channels ?? 3;

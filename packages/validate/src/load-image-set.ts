@@ -25,8 +25,8 @@ export interface LoadImageSetOptions {
   geometry?: Geometry;
   /** Labels file of an image folder (default: found beside the images). */
   labelsPath?: string;
-  /** Image folders: decode only images [start, end) (others keep their labels, pixels stay zero). */
-  range?: readonly [number, number];
+  /** Image folders: decode only images [start, end) of the range this gives for the image count (others keep their labels, pixels stay zero). */
+  range?: (n: number) => readonly [number, number];
   onProgress?: (done: number, total: number) => void;
 }
 

@@ -6,10 +6,10 @@
  */
 import { FormatError } from '@onebit/core';
 import { scoreRanked } from './accuracy.js';
-import type { ValidationReport } from './validate-model.js';
+import type { MultiRuntimeReport } from './validate-runtimes.js';
 
 /** A report as read back from JSON (no logits). */
-export type ReportJson = Omit<ValidationReport, 'logits'> & { model?: string; data?: string; [key: string]: unknown };
+export type ReportJson = Omit<MultiRuntimeReport, 'logits'> & { model?: string; data?: string; classNames?: string[]; mergedFrom?: number };
 
 /** Fields that must be equal in every shard. */
 const SAME = ['model', 'data', 'runtime', 'runtimeName', 'preprocess', 'preprocessDescription', 'resizeFilter', 'numClasses', 'batchSize', 'inputName', 'outputName'] as const;

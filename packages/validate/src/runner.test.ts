@@ -1,7 +1,8 @@
 /**
- * End-to-end tests of both runners on test-data/tiny.onnx (made by test-data/make-tiny.py): a 1×1
- * conv (3→4 channels, integer weights) + global average pool, whose outputs are exact in float32,
- * so node and wasm must give exactly the hand-computed logits.
+ * End-to-end tests of the three runners on test-data/tiny.onnx (made by test-data/make-tiny.py): a
+ * 1×1 conv (3→4 channels, integer weights) + global average pool, whose outputs are exact in
+ * float32, so node, wasm and browser (onnxruntime-web in headless Chromium) must give exactly the
+ * hand-computed logits.
  */
 import { readFileSync } from 'node:fs';
 import { ModelError, WrongFileError } from '@onebit/core';
@@ -35,7 +36,7 @@ describe.each(RUNTIMES)('%s runner', (runtime) => {
     expect(runner.runtime).toBe(runtime);
     expect(runner.inputName).toBe('input');
     expect(runner.outputName).toBe('logits');
-    expect(runner.name).toContain(runtime === 'node' ? 'onnxruntime-node 1.30.0' : 'onnxruntime-web 1.30.0 wasm');
+    expect(runner.name).toContain({ node: 'onnxruntime-node 1.30.0', wasm: 'onnxruntime-web 1.30.0 wasm', browser: 'onnxruntime-web 1.30.0 wasm in Chromium' }[runtime]);
     expect(runner.sessionCreationMs).toBeGreaterThan(0);
     const one = Float32Array.from({ length: 12 }, (_, i) => i);
     expect([...(await runner.run(one, [1, 3, 2, 2]))]).toEqual([1.5, 6.5, 8.5, 15.5]);
@@ -63,7 +64,7 @@ describe('createRunner', () => {
     await expect(createRunner(tiny, { runtime: 'node', threads: 0 })).rejects.toThrow(RangeError);
   });
 
-  it('node and wasm give bit-identical logits', async () => {
+  it('node, wasm and browser give bit-identical logits', async () => {
     const input = Float32Array.from({ length: 12 * 5 }, (_, i) => Math.sin(i) * 100);
     const outs: Float32Array[] = [];
     for (const runtime of RUNTIMES) {
@@ -71,6 +72,8 @@ describe('createRunner', () => {
       outs.push(new Float32Array(await r.run(input, [5, 3, 2, 2])));
       await r.dispose();
     }
+    expect(outs).toHaveLength(3);
     expect(outs[1]).toEqual(outs[0]);
+    expect(outs[2]).toEqual(outs[0]);
   });
 });
