@@ -13,6 +13,7 @@ import { replaceWithBinaryWeights, type BinaryWeightMode, type OnnxModel } from 
 import { binarizeCandidate } from './binarize-weight.js';
 import { findWeightCandidates, type WeightOp } from './candidates.js';
 import { decideLayers, type LayerPolicy } from './policy.js';
+import { trainingEvidence, type TrainingEvidence } from './bn-evidence.js';
 import { NOT_TRAINED_DISTANCE, notTrainedWarning, type NotTrainedWarning } from './warning.js';
 
 export interface BinarizeOnnxOptions {
@@ -50,6 +51,8 @@ export interface BinarizationReport {
   readonly kept: number;
   /** Elements stored at 1 bit (binarized + already binary). */
   readonly binaryWeights: number;
+  /** How the binarized weights were trained, read from BatchNorm statistics (see bn-evidence.ts). */
+  readonly evidence: TrainingEvidence;
   readonly warning?: NotTrainedWarning;
 }
 
@@ -73,10 +76,9 @@ export function binarizeOnnxModel(model: OnnxModel, options: BinarizeOnnxOptions
     replacements.set(c.name, w);
     return { ...base, action: 'binarized', scale: reportScale(w.scale), binaryDistance: binaryDistance(c.tensor) };
   });
-  const warning = notTrainedWarning(
-    layers.filter((l) => l.action === 'binarized').map((l) => ({ name: l.name, distance: l.binaryDistance! })),
-    options.warnDistance ?? NOT_TRAINED_DISTANCE,
-  );
+  const binarized = layers.filter((l) => l.action === 'binarized');
+  const evidence = trainingEvidence(model, binarized.map((l) => l.name));
+  const warning = notTrainedWarning(binarized.map((l) => ({ name: l.name, distance: l.binaryDistance! })), evidence, options.warnDistance ?? NOT_TRAINED_DISTANCE);
   const count = (a: LayerReport['action']) => layers.filter((l) => l.action === a).length;
   const report: BinarizationReport = {
     scaleRule,
@@ -86,6 +88,7 @@ export function binarizeOnnxModel(model: OnnxModel, options: BinarizeOnnxOptions
     alreadyBinary: count('already-binary'),
     kept: count('kept'),
     binaryWeights: layers.filter((l) => l.action !== 'kept').reduce((s, l) => s + l.dims.reduce((a, b) => a * b, 1), 0),
+    evidence,
     ...(warning ? { warning } : {}),
   };
   return { model: replaceWithBinaryWeights(model, replacements, mode), report };

@@ -8,6 +8,7 @@ export { findWeightCandidates, type WeightCandidate, type WeightOp } from './can
 export { decideLayers, type LayerDecision, type LayerPolicy } from './policy.js';
 export { parseScaleRule } from './scale-rule.js';
 export { binarizeCandidate } from './binarize-weight.js';
+export { FLOAT_TRAINED_CORRELATION, bnCorrelation, trainingEvidence, type TrainingEvidence } from './bn-evidence.js';
 export { NOT_TRAINED_DISTANCE, notTrainedWarning, type NotTrainedWarning } from './warning.js';
 export { binarizeOnnxModel, type BinarizeOnnxOptions, type BinarizationReport, type LayerReport } from './binarize-model.js';
 export { applyStateDict, matchStateDict, type MatchRule, type StateDictAssignment, type StateDictMatch, type StateDictMismatch, type UnmatchedInitializer } from './state-dict.js';

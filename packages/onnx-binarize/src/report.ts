@@ -25,6 +25,9 @@ export function formatBinarizationReport(r: BinarizationReport): string[] {
   return [
     `binarize     ${r.binarized} binarized (scale ${rule}), ${r.alreadyBinary} already binary (packed losslessly), ${r.kept} kept float; ${r.binaryWeights.toLocaleString('en-US')} weights at 1 bit, stored ${r.weights}`,
     ...lines,
+    ...(r.evidence.verdict !== 'unknown' && r.binarized > 0
+      ? [`training     BatchNorm statistics of ${r.evidence.layers} layers say ${r.evidence.verdict === 'float-trained' ? 'the weights were trained as float' : 'these are latent weights of a 1-bit-trained model'} (correlation of log var with log ‖w‖² ${r.evidence.correlation!.toFixed(2)})`]
+      : []),
     ...(r.warning ? [`WARNING      ${r.warning.message}`] : []),
   ];
 }
