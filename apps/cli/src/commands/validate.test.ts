@@ -1,0 +1,64 @@
+/**
+ * The built CLI end to end (compiled here first with tsc; the packages' dist comes from turbo's
+ * ^build): a failing gate exits 1 with the gate, the measured value and the limit, and writes
+ * JUnit; `--shard 1/2` + `2/2` merged by `onebit report merge` equal the unsharded JSON report.
+ * The model is the validate package's test-data/mean-rgb.onnx (fast, a poor classifier).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sharedPath } from '@onebit/data';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const cliDir = fileURLToPath(new URL('../../', import.meta.url));
+const model = fileURLToPath(new URL('../../../../packages/validate/test-data/mean-rgb.onnx', import.meta.url));
+const data = sharedPath('datasets/cifar10/test_batch_0-999.bin');
+const out = mkdtempSync(join(tmpdir(), 'onebit-cli-validate-'));
+
+function onebit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(cliDir, 'bin/onebit.js'), ...args], { encoding: 'utf8', env: { ...process.env, ONEBIT_OFFLINE: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('onebit validate (built CLI)', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(cliDir, '../../node_modules/typescript/bin/tsc'), '-p', join(cliDir, 'tsconfig.json')], { stdio: 'inherit' });
+  });
+
+  it('EXPECTED FAILURE: a failing gate exits 1 naming the gate, the measured value and the limit', () => {
+    const junit = join(out, 'gates.xml');
+    const r = onebit('validate', model, '--data', data, '--limit', '50', '--threads', '1', '--expect-top1-error', '<=0.039', '--junit', junit);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('FAIL --expect-top1-error: top-1 error 92.00 % (46/50) is not <= the limit 3.90 % (over by 88.10 pp)');
+    expect(r.stdout).toContain('top-1 error  92.00 % (46/50)');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuites name="onebit validate" tests="1" failures="1">');
+    expect(xml).toContain('name="--expect-top1-error"');
+  });
+
+  it('a passing gate exits 0', () => {
+    const r = onebit('validate', model, '--data', data, '--limit', '50', '--threads', '1', '--expect-top1-error', '<=0.95');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('PASS --expect-top1-error: top-1 error 92.00 % (46/50) is <= 95.00 %');
+    expect(r.status).toBe(0);
+  });
+
+  it('shards 1/2 and 2/2 merged by `onebit report merge` equal the unsharded report', () => {
+    const common = ['--data', data, '--limit', '300', '--threads', '1'];
+    expect(onebit('validate', model, ...common, '--json', join(out, 'all.json')).status).toBe(0);
+    for (const i of [1, 2]) expect(onebit('validate', model, ...common, '--shard', `${i}/2`, '--json', join(out, `shard-${i}.json`)).status).toBe(0);
+    const merged = onebit('report', 'merge', join(out, 'shard-2.json'), join(out, 'shard-1.json'), '-o', join(out, 'merged.json'));
+    expect(merged.status).toBe(0);
+    expect(merged.stdout).toContain('merged       2 shard reports');
+    const strip = (file: string): Record<string, unknown> => {
+      const { sessionCreationMs: _s, inferenceMs: _i, throughput: _t, batchLatencyMs: _b, mergedFrom: _m, ...rest } = JSON.parse(readFileSync(join(out, file), 'utf8')) as Record<string, unknown>;
+      return rest;
+    };
+    expect(strip('merged.json')).toEqual(strip('all.json'));
+    const bad = onebit('report', 'merge', join(out, 'shard-2.json'), '-o', join(out, 'bad.json'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('error: report: shard-2.json starts at image 150 but the shards before it end at 0; a shard is missing.');
+  });
+});
