@@ -11,15 +11,20 @@ import { MAX_OPSET, MIN_OPSET } from './ir-version.js';
 
 export type BinaryWeightMode = 'packed' | 'float';
 
-/** The shared 256×8 float32 table: row b holds the 8 bits of byte b, LSB first, as ±1. */
+/**
+ * The shared 256×8 int8 table: row b holds the 8 bits of byte b, LSB first, as ±1. Stored as int8
+ * (2 KiB rather than 8 KiB as float32) and cast to float after the Gather; all of it folds away.
+ */
 export const BIT_TABLE_NAME = 'onebit.bit_table';
 const FLAT_SHAPE_NAME = 'onebit.flat_shape';
-/** TensorProto.DataType INT32, the `to` of the Cast. */
+/** TensorProto.DataType INT32, the `to` of the index Cast. */
 const INT32 = 6;
+/** TensorProto.DataType FLOAT, the `to` of the sign Cast. */
+const FLOAT = 1;
 
 /** The bit table's data: entry [b][j] = bit j of b ? +1 : −1. */
-export function bitTable(): Float32Array {
-  const t = new Float32Array(256 * 8);
+export function bitTable(): Int8Array {
+  const t = new Int8Array(256 * 8);
   for (let b = 0; b < 256; b++) for (let j = 0; j < 8; j++) t[b * 8 + j] = (b >>> j) & 1 ? 1 : -1;
   return t;
 }
@@ -44,11 +49,12 @@ export function addBinaryWeight(b: GraphBuilder, name: string, w: BinaryWeight, 
   }
   if (mode !== 'packed') throw new RangeError(`binary weight mode "${String(mode)}" is not 'packed' or 'float'.`);
 
-  if (!b.has(BIT_TABLE_NAME)) b.initializer(BIT_TABLE_NAME, tensor('float32', [256, 8], bitTable()));
+  if (!b.has(BIT_TABLE_NAME)) b.initializer(BIT_TABLE_NAME, tensor('int8', [256, 8], bitTable()));
   const bits = b.initializer(`${name}.bits`, tensor('uint8', [w.bits.length], w.bits.slice()));
   const indices = b.node('Cast', [bits], { to: INT32 }, { name: `${name}.cast`, outputs: [`${name}.bytes`] });
   // [bytes, 8] ±1 rows, in the same order as the bits: element k = row ⌊k/8⌋, column k mod 8.
-  let signs = b.node('Gather', [BIT_TABLE_NAME, indices], { axis: 0 }, { name: `${name}.gather`, outputs: [`${name}.rows`] });
+  const rows = b.node('Gather', [BIT_TABLE_NAME, indices], { axis: 0 }, { name: `${name}.gather`, outputs: [`${name}.rows`] });
+  let signs = b.node('Cast', [rows], { to: FLOAT }, { name: `${name}.float`, outputs: [`${name}.signs_float`] });
   if (n % 8 !== 0) {
     if (!b.has(FLAT_SHAPE_NAME)) b.initializer(FLAT_SHAPE_NAME, tensor('int64', [1], new BigInt64Array([-1n])));
     signs = b.node('Reshape', [signs, FLAT_SHAPE_NAME], {}, { name: `${name}.flatten`, outputs: [`${name}.flat`] });

@@ -52,7 +52,7 @@ describe('replaceWithBinaryWeights', () => {
   it('leaves the original nodes untouched and puts each decode chain right before its consumer', () => {
     const packed = replaceWithBinaryWeights(model(), weights, 'packed');
     const names = packed.graph.nodes.map((n) => n.name);
-    expect(names).toEqual(['a.cast', 'a.gather', 'a.flatten', 'a.slice', 'a.reshape', 'a.mul', 'conv_a', 'relu', 'b.cast', 'b.gather', 'b.flatten', 'b.slice', 'b.reshape', 'b.mul', 'conv_b', 'Identity_3']);
+    expect(names).toEqual(['a.cast', 'a.gather', 'a.float', 'a.flatten', 'a.slice', 'a.reshape', 'a.mul', 'conv_a', 'relu', 'b.cast', 'b.gather', 'b.float', 'b.flatten', 'b.slice', 'b.reshape', 'b.mul', 'conv_b', 'Identity_3']);
     const orig = model().graph.nodes;
     for (const n of orig) expect(packed.graph.nodes.find((m) => m.name === n.name)).toEqual(n);
     expect(packed.graph.initializers.map((i) => i.name).sort()).toEqual(
