@@ -1,12 +1,12 @@
 /**
- * Turns a WrnNetwork into a standard ONNX model: BatchNormalization, Relu, Conv, AveragePool,
- * Pad, Add and ReduceSum/ReduceMean only, so stock onnxruntime (node and web) loads it. Binary
+ * Turns a WrnNetwork into a standard ONNX model: Mul/Add (folded batch norm), Relu, Conv,
+ * AveragePool, Pad, Add and ReduceSum/ReduceMean only, so stock onnxruntime (node and web) loads it. Binary
  * conv weights are emitted `packed` (1 bit per weight + a decode subgraph that onnxruntime
  * constant-folds at load, see packages/onnx/PACKED.md) or `float` (±scale float32 initializers).
  */
 import { tensor } from '@onebit/core';
-import { addBinaryWeight, floatAttr, GraphBuilder, type OnnxModel } from '@onebit/onnx';
-import type { WrnNetwork } from './network.js';
+import { addBinaryWeight, GraphBuilder, type OnnxModel } from '@onebit/onnx';
+import type { BatchNormLayer, WrnNetwork } from './network.js';
 
 export type WeightMode = 'packed' | 'float';
 
@@ -36,13 +36,13 @@ export function wrnToOnnx(net: WrnNetwork, options: EmitOptions = {}): OnnxModel
   for (const layer of net.layers) {
     switch (layer.op) {
       case 'batchnorm': {
-        const f = (suffix: string, v: Float32Array) => b.initializer(`${layer.name}.${suffix}`, tensor('float32', [v.length], v));
-        x = b.node(
-          'BatchNormalization',
-          [x, f('scale', layer.scale), f('bias', layer.bias), f('mean', layer.mean), f('var', layer.variance)],
-          { epsilon: floatAttr(layer.epsilon) },
-          { name: layer.name },
-        );
+        // Inference-time batch norm is a per-channel affine map; storing its two folded vectors
+        // (a = scale/√(var+ε), b = bias − mean·a, computed in float64) instead of the four
+        // BatchNormalization inputs halves what the statistics cost on disk.
+        const { a, b: shift } = foldBatchNorm(layer);
+        const vec = (suffix: string, v: Float32Array) => b.initializer(`${layer.name}.${suffix}`, tensor('float32', [v.length, 1, 1], v));
+        x = b.node('Mul', [x, vec('a', a)], {}, { name: `${layer.name}.mul` });
+        x = b.node('Add', [x, vec('b', shift)], {}, { name: layer.name });
         if (layer.relu) x = b.node('Relu', [x], {}, { name: `${layer.name}.relu` });
         break;
       }
@@ -90,4 +90,16 @@ export function wrnToOnnx(net: WrnNetwork, options: EmitOptions = {}): OnnxModel
     producerName: 'onebit',
     metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.weights': mode, ...options.metadata },
   });
+}
+
+/** The per-channel affine map y = a·x + b that an inference-time batch norm computes. */
+export function foldBatchNorm(l: BatchNormLayer): { a: Float32Array; b: Float32Array } {
+  const a = new Float32Array(l.mean.length);
+  const b = new Float32Array(l.mean.length);
+  for (let c = 0; c < a.length; c++) {
+    const ac = l.scale[c]! / Math.sqrt(l.variance[c]! + l.epsilon);
+    a[c] = ac;
+    b[c] = l.bias[c]! - l.mean[c]! * ac;
+  }
+  return { a, b };
 }
