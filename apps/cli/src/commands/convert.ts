@@ -1,9 +1,31 @@
-/** `onebit convert <input> -o <out.onnx>`: converts a checkpoint to a 1-bit ONNX model. */
+/**
+ * `onebit convert <input> -o <out.onnx>`: converts a checkpoint to a 1-bit ONNX model — the authors'
+ * WRN releases (.mat), an ONNX model, or a PyTorch/safetensors state_dict applied onto the ONNX
+ * graph exported from the same model (--graph) — and prints what happened to every weight.
+ */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { convertToOnnx, formatSummary } from '@onebit/convert';
+import { convertGraphModel, convertToOnnx, detectFormat, formatSummary, type ConversionResult } from '@onebit/convert';
+import { formatBinarizationReport, formatStateDictMatch, parseScaleRule, type LayerPolicy } from '@onebit/onnx-binarize';
 import { writeFileAtomic } from '../atomic-write.js';
+import { confinedReader } from '../confined-reader.js';
 import { readInput } from '../read-input.js';
+
+interface ConvertFlags {
+  output: string;
+  weights: string;
+  opset: string;
+  graph?: string;
+  scale: string;
+  keepFirst?: boolean;
+  keepLast?: boolean;
+  keep: string[];
+  binarize: string[];
+  includeGemm?: boolean;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function registerConvert(program: Command): void {
   program
@@ -12,23 +34,55 @@ export function registerConvert(program: Command): void {
     .description(
       'Convert a checkpoint to an ONNX model whose binary weights are stored at 1 bit per weight (packed,\n' +
         'decoded by a small standard-op subgraph that onnxruntime constant-folds at load) or as ±scale\n' +
-        'float32 (float). Input formats: the authors\' MATLAB and Keras WRN releases (.mat).',
+        'float32 (float). Inputs: the authors\' MATLAB and Keras WRN releases (.mat); an ONNX model (Conv\n' +
+        'weights, and Gemm/MatMul with --include-gemm, become sign(w)·scale; weights already ±a are packed\n' +
+        'losslessly); a PyTorch (.pt/.pth/.th) or safetensors state_dict applied onto the ONNX graph\n' +
+        'exported from the same model (--graph). Glob rules (*, ?) match initializer names; a weight matched\n' +
+        'by a keep rule and a binarize rule is an error.',
     )
-    .argument('<input>', 'checkpoint to convert (.mat)')
+    .argument('<input>', 'checkpoint to convert (.mat, .onnx, .pt/.pth/.th, .safetensors)')
     .requiredOption('-o, --output <file>', 'where to write the ONNX model')
+    .option('--graph <model.onnx>', 'for a state_dict: the ONNX graph exported from the same model')
     .option('--weights <mode>', 'packed (1 bit per weight) or float (±scale float32)', 'packed')
-    .option('--opset <n>', 'ONNX opset to target (7–17)', '13')
-    .option('--quiet', 'print nothing on success')
-    .action((input: string, opts: { output: string; weights: string; opset: string; quiet?: boolean }) => {
+    .option('--scale <rule>', "he (sqrt(2/fan_in), the paper's), mean-abs (per output channel, BWN) or a number", 'he')
+    .option('--keep-first', 'keep the first binarizable weight float')
+    .option('--keep-last', 'keep the last binarizable weight float')
+    .option('--keep <glob>', 'keep weights whose name matches (repeatable)', collect, [])
+    .option('--binarize <glob>', 'binarize only weights whose name matches (repeatable)', collect, [])
+    .option('--include-gemm', 'also binarize Gemm and MatMul weights')
+    .option('--opset <n>', 'ONNX opset of the generated graph for .mat inputs (7–17)', '13')
+    .option('--quiet', 'print nothing on success (warnings still go to stderr)')
+    .action(async (input: string, opts: ConvertFlags) => {
       if (opts.weights !== 'packed' && opts.weights !== 'float') throw new RangeError(`--weights must be 'packed' or 'float', not '${opts.weights}'.`);
       const opset = Number(opts.opset);
       if (!Number.isInteger(opset) || opset < 7 || opset > 17) throw new RangeError(`--opset must be an integer from 7 to 17, not '${opts.opset}'.`);
+      const scale = parseScaleRule(opts.scale);
+      const policy: LayerPolicy = { keepFirst: !!opts.keepFirst, keepLast: !!opts.keepLast, keep: opts.keep, binarize: opts.binarize };
       const t0 = performance.now();
-      const result = convertToOnnx(readInput(input), { fileName: basename(input), weights: opts.weights, opset });
-      writeFileAtomic(opts.output, result.bytes, [input]);
+      const bytes = readInput(input);
+      const fileName = basename(input);
+      let result: ConversionResult;
+      if (detectFormat(bytes, fileName) === 'mat') {
+        const graphFlags = opts.graph || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.scale !== 'he';
+        if (graphFlags) throw new RangeError('--graph, --scale, --keep*, --binarize and --include-gemm apply to ONNX and state_dict inputs, not to the .mat WRN releases.');
+        result = convertToOnnx(bytes, { fileName, weights: opts.weights, opset });
+      } else {
+        result = await convertGraphModel(bytes, {
+          fileName,
+          weights: opts.weights,
+          scale,
+          policy,
+          includeGemm: !!opts.includeGemm,
+          ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph), readExternalFile: confinedReader(opts.graph) } : { readExternalFile: confinedReader(input) }),
+        });
+      }
+      writeFileAtomic(opts.output, result.bytes, [input, ...(opts.graph ? [opts.graph] : [])]);
       if (!opts.quiet) {
         for (const line of formatSummary(result.summary)) console.log(line);
+        if (result.stateDict) for (const line of formatStateDictMatch(result.stateDict)) console.log(line);
+        if (result.binarization) for (const line of formatBinarizationReport(result.binarization).filter((l) => !l.startsWith('WARNING'))) console.log(line);
         console.log(`wrote        ${opts.output} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
       }
+      if (result.binarization?.warning) console.error(`WARNING      ${result.binarization.warning.message}`);
     });
 }
