@@ -29,13 +29,20 @@ export function binarizeTensor(t: Tensor, rule: ScaleRule = 'he', name = 'weight
  * becomes a BinaryWeight with the given scale.
  */
 export function bitsToBinaryWeight(bits01: Uint8Array, dims: readonly number[], scale: number | Float32Array, name = 'weight'): BinaryWeight {
-  const signs = new Float32Array(bits01.length);
-  for (let i = 0; i < bits01.length; i++) {
-    const b = bits01[i]!;
-    if (b > 1) throw new ModelError(`Bit array '${name}' holds ${b} at element ${i}; expected only 0 and 1.`, name);
-    signs[i] = b === 1 ? 1 : -1;
+  const n = bits01.length;
+  const packed = new Uint8Array(Math.ceil(n / 8));
+  // 0/1 bytes already follow the convention (1 → +1): pack 8 at a time straight into a byte.
+  for (let k = 0; k < n; k += 8) {
+    let byte = 0;
+    const end = Math.min(8, n - k);
+    for (let j = 0; j < end; j++) {
+      const b = bits01[k + j]!;
+      if (b > 1) throw new ModelError(`Bit array '${name}' holds ${b} at element ${k + j}; expected only 0 and 1.`, name);
+      byte |= b << j;
+    }
+    packed[k >>> 3] = byte;
   }
-  return { dims: [...dims], bits: packSigns(signs), scale };
+  return { dims: [...dims], bits: packed, scale };
 }
 
 /** The ±scale float values a BinaryWeight stands for, in C order. */

@@ -3,7 +3,7 @@
  * shape, bytes) and which of them are binary or would be binarized. Used by `onebit inspect`.
  */
 import { binaryDistance, detectBinary } from '@onebit/binarize';
-import { DTYPE_BYTES, formatDims, type Tensor } from '@onebit/core';
+import { DTYPE_BYTES, elementCount, formatDims, type Tensor } from '@onebit/core';
 import { readContainer } from '@onebit/container';
 import { describeMat, readMat } from '@onebit/mat';
 import { decodeModel } from '@onebit/onnx';
@@ -18,8 +18,10 @@ export interface TensorInfo {
   readonly bytes: number;
   /** 'binary' (already ±a or 0/1), 'would-binarize' (a float weight of rank ≥ 2), or 'keep'. */
   readonly binarization: 'binary' | 'would-binarize' | 'keep';
-  /** Relative distance from ±mean|w| (0 = already binary); only for weights that would be binarized. */
+  /** Relative distance from ±mean|w| (0 = already binary); only for loaded weights that would be binarized. */
   readonly binaryDistance?: number;
+  /** ONNX only: the external data file holding the tensor (not loaded by inspect). */
+  readonly external?: string;
 }
 
 export interface ModelDescription {
@@ -39,9 +41,18 @@ function tensorInfo(name: string, t: Tensor): TensorInfo {
   return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'keep' };
 }
 
+/** An ONNX initializer whose bytes live in an external file: sized from its shape, not loaded. */
+function externalTensorInfo(name: string, t: Tensor, location: string): TensorInfo {
+  const bytes = elementCount(t.dims) * DTYPE_BYTES[t.dtype];
+  const isFloat = t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'bfloat16' || t.dtype === 'float64';
+  return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: isFloat && t.dims.length >= 2 ? 'would-binarize' : 'keep', external: location };
+}
+
 function tensorLines(tensors: TensorInfo[]): string[] {
   const rows = tensors.map((t) => {
-    const note = t.binarization === 'binary' ? 'binary' : t.binarization === 'would-binarize' ? `would binarize (distance from ±a ${t.binaryDistance!.toFixed(3)})` : '';
+    const where = t.external ? `in ${t.external}` : '';
+    const verdict = t.binarization === 'binary' ? 'binary' : t.binarization === 'would-binarize' ? (t.binaryDistance === undefined ? 'would binarize' : `would binarize (distance from ±a ${t.binaryDistance.toFixed(3)})`) : '';
+    const note = [where, verdict].filter(Boolean).join('; ');
     return `  ${t.name.padEnd(40)} ${t.dtype.padEnd(8)} ${formatDims(t.dims).padEnd(18)} ${t.bytes.toLocaleString('en-US').padStart(12)} B  ${note}`.trimEnd();
   });
   const total = tensors.reduce((s, t) => s + t.bytes, 0);
@@ -71,7 +82,7 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
       const m = decodeModel(bytes, fileName);
       const ops = new Map<string, number>();
       for (const n of m.graph.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
-      const tensors = m.graph.initializers.map((i) => tensorInfo(i.name, i.tensor));
+      const tensors = m.graph.initializers.map((i) => (i.externalData ? externalTensorInfo(i.name, i.tensor, i.externalData.location) : tensorInfo(i.name, i.tensor)));
       const io = (v: { name: string; elemType: string; dims?: Array<number | string | undefined> }) => `${v.name} ${v.elemType}[${(v.dims ?? []).map((d) => d ?? '?').join(', ')}]`;
       return {
         ...base,
