@@ -3,3 +3,6 @@ export * from './detect-format.js';
 export * from './summary.js';
 export * from './convert.js';
 export * from './inspect.js';
+export * from './wrn-container.js';
+export * from './onnx-to-wrn.js';
+export * from './container-convert.js';

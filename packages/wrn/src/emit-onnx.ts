@@ -88,7 +88,7 @@ export function wrnToOnnx(net: WrnNetwork, options: EmitOptions = {}): OnnxModel
   return b.build({
     opset,
     producerName: 'onebit',
-    metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.weights': mode, ...options.metadata },
+    metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.weights': mode, 'onebit.notes': JSON.stringify(net.notes), ...options.metadata },
   });
 }
 

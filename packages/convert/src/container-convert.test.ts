@@ -1,0 +1,48 @@
+/**
+ * Round trips through the .onebit container on the authors' real models: .mat → .onebit → .onnx
+ * gives byte-for-byte the ONNX that .mat → .onnx gives, and .onebit → .onnx → .onebit gives the
+ * same container bytes, for packed and float ONNX. The MATLAB model's container size is pinned.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ChecksumError, OnebitError } from '@onebit/core';
+import { sharedPath } from '@onebit/data';
+import { containerToOnnx, convertToContainer } from './container-convert.js';
+import { convertToOnnx } from './convert.js';
+
+const read = (p: string) => new Uint8Array(readFileSync(sharedPath(p)));
+const MATLAB = 'models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat';
+const KERAS = 'models/mcdonnell-wrn20-10-cifar10/keras/CIFAR10_allparams.mat';
+
+describe.each([
+  ['MATLAB', MATLAB],
+  ['Keras', KERAS],
+])('the %s WRN through the container', (_, path) => {
+  const mat = read(path);
+  const onebit = convertToContainer(mat);
+
+  it.each(['packed', 'float'] as const)('.mat → .onebit → .onnx (%s) equals .mat → .onnx byte for byte', (weights) => {
+    expect(Buffer.from(containerToOnnx(onebit.bytes, { weights }).bytes).equals(Buffer.from(convertToOnnx(mat, { weights }).bytes))).toBe(true);
+  });
+
+  it.each(['packed', 'float'] as const)('.onebit → .onnx (%s) → .onebit is bit-exact', (weights) => {
+    const onnx = containerToOnnx(onebit.bytes, { weights }).bytes;
+    expect(Buffer.from(convertToContainer(onnx).bytes).equals(Buffer.from(onebit.bytes))).toBe(true);
+  });
+});
+
+describe('the MATLAB WRN container', () => {
+  const bytes = convertToContainer(read(MATLAB)).bytes;
+  it('holds 20 binary weights and 21 folded batch norms in 3,408,592 bytes', () => {
+    const c = convertToContainer(bytes).container;
+    expect(c.tensors.filter((t) => t.role === 'binary-weight')).toHaveLength(20);
+    expect(c.tensors.filter((t) => t.role === 'float')).toHaveLength(21);
+    expect(bytes.length).toBe(3_408_592); // 1-bit floor 3,342,140 + row padding + folded BN 55,144 + header
+  });
+  it('refuses a container with one flipped data byte', () => {
+    const broken = bytes.slice();
+    broken[2_000_000]! ^= 0x10; // inside a conv's sign bits
+    expect(() => containerToOnnx(broken)).toThrow(ChecksumError);
+    expect(() => containerToOnnx(broken.subarray(0, 5000))).toThrow(OnebitError);
+  });
+});
