@@ -25,9 +25,10 @@ describe('geometry helpers', () => {
     expect(resizedSize(375, 500, 256)).toEqual([256, 341]);
   });
 
-  it('names sharp, libvips and the kernel', () => {
-    expect(RESIZE_KERNEL).toBe('linear');
-    expect(describeGeometry({ resize: 256, crop: 224 })).toMatch(/^shorter side → 256 \(sharp 0\.35\.\d+ \/ libvips 8\.\d+\.\d+ 'linear' kernel\), centre crop 224×224$/);
+  it('names sharp, libvips and the resize method', () => {
+    expect(RESIZE_KERNEL).toBe('pillow-bilinear');
+    expect(describeGeometry({ resize: 256, crop: 224 })).toMatch(/^shorter side → 256 \(sharp 0\.35\.\d+ \/ libvips 8\.\d+\.\d+, 'pillow-bilinear' = Pillow-style bilinear: two-pass affine .*\), centre crop 224×224$/);
+    expect(describeGeometry({ resize: 64, kernel: 'lanczos3' })).toMatch(/'lanczos3' resize kernel\)$/);
   });
 });
 
@@ -39,6 +40,20 @@ describe('loadPixels', () => {
     expect([...pixels.subarray(0, 4)]).toEqual([2, 3, 4, 5]);
     expect([...pixels.subarray(16, 32)]).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4]);
     expect(pixels.subarray(32).every((v) => v === 7)).toBe(true);
+  });
+
+  it('enlarges like Pillow BILINEAR: a 1-D ramp 0, 100, 200, 255 doubled gives Pillow\'s values', async () => {
+    // Pillow 9.4: Image.frombytes('L', (4, 1), bytes([0, 100, 200, 255])).resize((8, 1), Image.BILINEAR)
+    // samples at (x + 0.5)/2 − 0.5 = −0.25, 0.25, 0.75, …, 3.25 with edge clamping: 0, 25, 75, 125, 175, 214, 241, 255.
+    const raw = new Uint8Array([0, 100, 200, 255].flatMap((v) => [v, v, v]));
+    const { pixels, width, height } = await loadPixels({ pixels: raw, width: 4, height: 1, channels: 3 }, { resize: 1 }, 'ramp');
+    expect([width, height]).toEqual([4, 1]);
+    const wide = new Uint8Array(4 * 4 * 3);
+    for (let y = 0; y < 4; y++) wide.set(raw, y * 12);
+    const up = await loadPixels({ pixels: wide, width: 4, height: 4, channels: 3 }, { resize: 8 }, 'ramp');
+    expect([up.width, up.height]).toEqual([8, 8]);
+    expect([...up.pixels.subarray(3 * 8, 4 * 8)]).toEqual([0, 25, 75, 125, 175, 214, 241, 255]);
+    expect(pixels.length).toBe(12);
   });
 
   it('resizes a flat image to the same flat colour', async () => {

@@ -1,17 +1,26 @@
 /**
  * Image geometry for preprocessing, done with sharp (libvips): decode a JPEG/PNG (or take raw
  * pixels), resize so the shorter side is `resize` pixels, centre-crop `crop`×`crop`, and return the
- * uint8 pixels as C×H×W planes. The reference used Pillow 9.4 `Image.BILINEAR`; of sharp's kernels,
- * `RESIZE_KERNEL` below gives predictions closest to it (see the package README for the measured
- * agreement). Crop offsets follow torchvision: `round((W − crop)/2)` with Python's half-to-even round.
+ * uint8 pixels as C×H×W planes. The reference used Pillow 9.4 `Image.BILINEAR`. The default method,
+ * 'pillow-bilinear', reproduces it with sharp: enlarging uses sharp's `affine` with the bilinear
+ * interpolator and half-pixel centres (out = s·in + (s − 1)/2), which is Pillow's triangle filter at
+ * scale ≥ 1, done as two passes (horizontal, then vertical, each rounded to uint8, as Pillow does);
+ * shrinking uses sharp's `resize` with the 'linear' kernel (libvips `reduce`, a widened
+ * triangle filter as in Pillow). sharp's plain `resize` kernels are selectable for comparison.
+ * Crop offsets follow torchvision: `round((W − crop)/2)` with Python's half-to-even round.
  */
 import sharp from 'sharp';
 import { FormatError } from '@onebit/core';
 
-/** The sharp kernel used for every resize, named in reports. */
-export const RESIZE_KERNEL = 'linear' as const;
+/** sharp's `resize` kernels, plus 'pillow-bilinear' (see above). */
+export type ResizeKernel = 'pillow-bilinear' | 'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3' | 'mks2013' | 'mks2021';
 
-export type ResizeKernel = 'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3' | 'mks2013' | 'mks2021';
+/** The method used unless another is asked for, named in reports. */
+export const RESIZE_KERNEL: ResizeKernel = 'pillow-bilinear';
+
+const KERNEL_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'pillow-bilinear': "Pillow-style bilinear: two-pass affine with the bilinear interpolator and half-pixel centres when enlarging, 'linear' reduce kernel when shrinking",
+};
 
 export interface Geometry {
   /** Resize the shorter side to this many pixels (the longer side to floor(resize·long/short)). */
@@ -26,7 +35,8 @@ export interface Geometry {
 /** Describes the geometry for reports, e.g. "shorter side → 256 (sharp 0.35.5 libvips 8.18.7 'linear'), centre crop 224". */
 export function describeGeometry(g: Geometry): string {
   const parts: string[] = [];
-  if (g.resize !== undefined) parts.push(`shorter side → ${g.resize} (sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips} '${g.kernel ?? RESIZE_KERNEL}' kernel)`);
+  const kernel = g.kernel ?? RESIZE_KERNEL;
+  if (g.resize !== undefined) parts.push(`shorter side → ${g.resize} (sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}, '${kernel}' ${KERNEL_DESCRIPTIONS[kernel] ? `= ${KERNEL_DESCRIPTIONS[kernel]}` : 'resize kernel'})`);
   if (g.crop !== undefined) parts.push(`centre crop ${g.crop}×${g.crop}`);
   return parts.join(', ');
 }
@@ -46,36 +56,80 @@ export function resizedSize(width: number, height: number, target: number): [num
 export type ImageInput = Uint8Array | { readonly pixels: Uint8Array; readonly width: number; readonly height: number; readonly channels: number };
 
 /**
+ * Pillow samples outside the image by clamping to the edge pixel, while libvips' affine blends in a
+ * black background there: output pixels whose sample position (i + 0.5)/s − 0.5 lies before the
+ * first or after the last input pixel along `axis` get that edge pixel's value.
+ */
+function clampEdges(src: { data: Uint8Array; width: number; height: number }, out: Uint8Array, outStride: number, [outW, outH]: readonly [number, number], channels: number, axis: 'x' | 'y', s: number): void {
+  const inSize = axis === 'x' ? src.width : src.height;
+  const outSize = axis === 'x' ? outW : outH;
+  for (let i = 0; i < outSize; i++) {
+    const at = (i + 0.5) / s - 0.5;
+    if (at >= 0 && at <= inSize - 1) continue;
+    const edge = at < 0 ? 0 : inSize - 1;
+    const across = axis === 'x' ? outH : outW;
+    for (let j = 0; j < across; j++) {
+      const [ox, oy, ix, iy] = axis === 'x' ? [i, j, edge, j] : [j, i, j, edge];
+      for (let c = 0; c < channels; c++) out[(oy * outStride + ox) * channels + c] = src.data[(iy * src.width + ix) * channels + c]!;
+    }
+  }
+}
+
+/**
  * Decodes (or takes raw HWC pixels), applies the geometry and returns C×H×W uint8 planes with the
  * final width and height. `where` names the image in error messages.
  */
 export async function loadPixels(input: ImageInput, geometry: Geometry, where: string): Promise<{ pixels: Uint8Array; width: number; height: number; channels: number }> {
   const channels = geometry.channels ?? 3;
-  let image = input instanceof Uint8Array ? sharp(input, { failOn: 'error' }) : sharp(input.pixels, { raw: { width: input.width, height: input.height, channels: input.channels as 1 | 3 | 4 } });
-  let width: number;
-  let height: number;
   try {
-    const meta = await image.metadata();
-    width = input instanceof Uint8Array ? meta.width : input.width;
-    height = input instanceof Uint8Array ? meta.height : input.height;
+    // Decode to raw pixels of the wanted channel count first, so the geometry sees plain RGB/grey.
+    let source = input instanceof Uint8Array ? sharp(input, { failOn: 'error' }) : sharp(input.pixels, { raw: { width: input.width, height: input.height, channels: input.channels as 1 | 3 | 4 } });
+    source = channels === 3 ? source.toColourspace('srgb').removeAlpha() : source.toColourspace('b-w');
+    let { data, info } = await source.raw().toBuffer({ resolveWithObject: true });
+    let width = info.width;
+    let height = info.height;
+    let stride = info.width;
+    if (info.channels !== channels) throw new FormatError('image', `${where} decoded to ${info.channels} channels, not ${channels}.`);
     if (geometry.resize !== undefined) {
-      [width, height] = resizedSize(width, height, geometry.resize);
-      image = image.resize({ width, height, fit: 'fill', kernel: geometry.kernel ?? RESIZE_KERNEL });
+      const [w, h] = resizedSize(width, height, geometry.resize);
+      const kernel = geometry.kernel ?? RESIZE_KERNEL;
+      if (kernel === 'pillow-bilinear' && w >= width && h >= height) {
+        // Pillow resizes horizontally, rounds to uint8, then vertically; a pass is skipped when its size is unchanged.
+        for (const [sx, sy] of [[w / width, 1], [1, h / height]] as const) {
+          if (sx === 1 && sy === 1) continue;
+          const before = { data, width: info.width, height: info.height };
+          ({ data, info } = await sharp(data, { raw: { width: info.width, height: info.height, channels } })
+            .affine([sx, 0, 0, sy], { odx: (sx - 1) / 2, ody: (sy - 1) / 2, interpolator: sharp.interpolators.bilinear })
+            .raw().toBuffer({ resolveWithObject: true }));
+          clampEdges(before, data, info.width, sx === 1 ? [w, h] : [w, before.height], channels, sx === 1 ? 'y' : 'x', sx === 1 ? sy : sx);
+        }
+      } else {
+        ({ data, info } = await sharp(data, { raw: { width, height, channels } })
+          .resize({ width: w, height: h, fit: 'fill', kernel: kernel === 'pillow-bilinear' ? 'linear' : kernel })
+          .raw().toBuffer({ resolveWithObject: true }));
+      }
+      // affine's output box may be a pixel larger than w×h; the top-left w×h is the image.
+      if (info.width < w || info.height < h) throw new FormatError('image', `${where} resized to ${info.width}×${info.height}, not ${w}×${h}.`);
+      [width, height, stride] = [w, h, info.width];
     }
+    let left = 0;
+    let top = 0;
     if (geometry.crop !== undefined) {
       const crop = geometry.crop;
       if (crop > width || crop > height) throw new FormatError('image', `${where} is ${width}×${height} after resizing, smaller than the ${crop}×${crop} crop.`);
-      image = image.extract({ left: roundHalfEven((width - crop) / 2), top: roundHalfEven((height - crop) / 2), width: crop, height: crop });
+      left = roundHalfEven((width - crop) / 2);
+      top = roundHalfEven((height - crop) / 2);
       width = crop;
       height = crop;
     }
-    const { data, info } = await (channels === 3 ? image.toColourspace('srgb').removeAlpha() : image.toColourspace('b-w')).raw().toBuffer({ resolveWithObject: true });
-    if (info.channels !== channels || info.width !== width || info.height !== height) {
-      throw new FormatError('image', `${where} decoded to ${info.width}×${info.height}×${info.channels}, not ${width}×${height}×${channels}.`);
-    }
-    const planes = new Uint8Array(data.length);
     const plane = width * height;
-    for (let p = 0, i = 0; p < plane; p++) for (let c = 0; c < channels; c++, i++) planes[c * plane + p] = data[i]!;
+    const planes = new Uint8Array(channels * plane);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const from = ((y + top) * stride + x + left) * channels;
+        for (let c = 0; c < channels; c++) planes[c * plane + y * width + x] = data[from + c]!;
+      }
+    }
     return { pixels: planes, width, height, channels };
   } catch (e) {
     if (e instanceof FormatError) throw e;
