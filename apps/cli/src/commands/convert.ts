@@ -5,7 +5,8 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { convertGraphModel, convertToOnnx, detectFormat, formatSummary, type ConversionResult } from '@onebit/convert';
+import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, isOnebitWrnOnnx, type ConversionResult } from '@onebit/convert';
+import { decodeModel } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, parseScaleRule, type LayerPolicy } from '@onebit/onnx-binarize';
 import { writeFileAtomic } from '../atomic-write.js';
 import { confinedReader } from '../confined-reader.js';
@@ -38,10 +39,12 @@ export function registerConvert(program: Command): void {
         'weights, and Gemm/MatMul with --include-gemm, become sign(w)·scale; weights already ±a are packed\n' +
         'losslessly); a PyTorch (.pt/.pth/.th) or safetensors state_dict applied onto the ONNX graph\n' +
         'exported from the same model (--graph). Glob rules (*, ?) match initializer names; a weight matched\n' +
-        'by a keep rule and a binarize rule is an error.',
+        'by a keep rule and a binarize rule is an error.\n' +
+        'With -o <file>.onebit the result is the bit-packed container (the authors\' WRNs, from .mat, from\n' +
+        'onebit\'s ONNX of them, or from another .onebit); a .onebit input converts back to ONNX bit-exactly.',
     )
-    .argument('<input>', 'checkpoint to convert (.mat, .onnx, .pt/.pth/.th, .safetensors)')
-    .requiredOption('-o, --output <file>', 'where to write the ONNX model')
+    .argument('<input>', 'checkpoint to convert (.mat, .onnx, .pt/.pth/.th, .safetensors, .onebit)')
+    .requiredOption('-o, --output <file>', 'where to write the result: a .onnx model, or a .onebit container')
     .option('--graph <model.onnx>', 'for a state_dict: the ONNX graph exported from the same model')
     .option('--weights <mode>', 'packed (1 bit per weight) or float (±scale float32)', 'packed')
     .option('--scale <rule>', "he (sqrt(2/fan_in), the paper's), mean-abs (per output channel, BWN) or a number", 'he')
@@ -61,11 +64,26 @@ export function registerConvert(program: Command): void {
       const t0 = performance.now();
       const bytes = readInput(input);
       const fileName = basename(input);
+      const format = detectFormat(bytes, fileName);
+      const graphFlags = opts.graph || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.scale !== 'he';
+      const holdsWrn = format === 'mat' || format === 'onebit' || (format === 'onnx' && isOnebitWrnOnnx(decodeModel(bytes, fileName)));
+      if (holdsWrn && graphFlags) throw new RangeError('--graph, --scale, --keep*, --binarize and --include-gemm apply to ONNX and state_dict inputs, not to the authors\' WRN releases.');
+      if (opts.output.endsWith('.onebit')) {
+        const c = convertToContainer(bytes, fileName);
+        writeFileAtomic(opts.output, c.bytes, [input]);
+        if (!opts.quiet) {
+          const binary = c.container.tensors.filter((t) => t.role === 'binary-weight');
+          const weights = binary.reduce((n, t) => n + (t.role === 'binary-weight' ? t.weight.dims.reduce((a, b) => a * b, 1) : 0), 0);
+          console.log(`input        ${fileName} → ${c.network.family}`);
+          console.log(`tensors      ${binary.length} binary (${weights.toLocaleString('en-US')} weights), ${c.container.tensors.length - binary.length} float`);
+          console.log(`size         ${c.bytes.length.toLocaleString('en-US')} bytes; 1-bit floor ${Math.ceil(weights / 8).toLocaleString('en-US')} bytes; ${((c.bytes.length * 8) / weights).toFixed(3)} bits/weight`);
+          console.log(`wrote        ${opts.output} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+        }
+        return;
+      }
       let result: ConversionResult;
-      if (detectFormat(bytes, fileName) === 'mat') {
-        const graphFlags = opts.graph || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.scale !== 'he';
-        if (graphFlags) throw new RangeError('--graph, --scale, --keep*, --binarize and --include-gemm apply to ONNX and state_dict inputs, not to the .mat WRN releases.');
-        result = convertToOnnx(bytes, { fileName, weights: opts.weights, opset });
+      if (holdsWrn) {
+        result = containerToOnnx(bytes, { fileName, weights: opts.weights, opset });
       } else {
         result = await convertGraphModel(bytes, {
           fileName,

@@ -1,19 +1,73 @@
-/** `onebit inspect <file>`: says what a file is and what it holds. */
+/**
+ * `onebit inspect <file>`: says what a file is and what it holds; with --sizes, an honest size
+ * report for the authors' WRNs: per layer and in total, bits and bytes on disk, gzip and brotli
+ * download bytes, float32 bytes in memory after decoding, and the ratio to the 1-bit floor — for
+ * the .onebit container and, side by side, the packed and the float ONNX of the same model.
+ */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { inspectModel } from '@onebit/convert';
+import { formatSizeReport, sizeReport } from '@onebit/container';
+import { convertToContainer, inspectModel, networkToOnnx } from '@onebit/convert';
+import { compressedSizes, COMPRESSION_LABEL } from '../compressed-sizes.js';
 import { readInput } from '../read-input.js';
 
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
     .summary('show what a model file is and what it holds')
-    .description('Detect the format of a model file and list what it holds: variables or tensors with dtype, shape and\nbytes, which are already binary or would be binarized (with their distance from ±a), checkpoint\nmetadata such as epoch and best_prec1, and for the authors\' WRN releases the network read from it.')
+    .description(
+      'Detect the format of a model file and list what it holds: variables or tensors with dtype, shape and\n' +
+        'bytes, which are already binary or would be binarized (with their distance from ±a), checkpoint\n' +
+        "metadata such as epoch and best_prec1, and for the authors' WRN releases the network read from it.\n" +
+        'With --sizes (WRN models): a per-layer size table of the .onebit container and the download size of\n' +
+        `the container, the packed ONNX and the float ONNX (${COMPRESSION_LABEL}).`,
+    )
     .argument('<file>', 'model file (.onnx, .mat, .pt/.pth/.th, .safetensors, .onebit)')
-    .option('--json', 'print the description as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
-      const info = inspectModel(readInput(file), basename(file));
+    .option('--sizes', 'print the size report (the authors\' WRNs: .mat, .onebit, or onebit\'s ONNX of them)')
+    .option('--json', 'print the description or size report as JSON')
+    .action((file: string, opts: { json?: boolean; sizes?: boolean }) => {
+      const bytes = readInput(file);
+      if (opts.sizes) {
+        printSizes(bytes, basename(file), !!opts.json);
+        return;
+      }
+      const info = inspectModel(bytes, basename(file));
       if (opts.json) console.log(JSON.stringify(info, null, 2));
       else for (const line of info.lines) console.log(line);
     });
+}
+
+function printSizes(bytes: Uint8Array, fileName: string, json: boolean): void {
+  const c = convertToContainer(bytes, fileName);
+  console.error('measuring gzip and brotli sizes (the float ONNX is ~107 MB; this takes a minute or two) …');
+  const layerCompressed = new Map(
+    c.container.tensors.map((t) => [t.name, compressedSizes(t.role === 'binary-weight' ? t.weight.bits : new Uint8Array(t.tensor.data.buffer, t.tensor.data.byteOffset, t.tensor.data.byteLength))]),
+  );
+  const report = sizeReport(c.container.tensors, { fileBytes: c.bytes.length, compressed: compressedSizes(c.bytes), layerCompressed });
+  const weights = report.total.binaryWeights;
+  const floor = Math.ceil(weights / 8);
+  const files = [
+    { file: '.onebit container', bytes: c.bytes },
+    { file: 'ONNX, packed weights', bytes: networkToOnnx(c.network, 'onebit').bytes },
+    { file: 'ONNX, float weights', bytes: networkToOnnx(c.network, 'onebit', { weights: 'float' }).bytes },
+  ].map(({ file, bytes: b }) => ({ file, bytes: b.length, ...compressedSizes(b), ratioToFloor: b.length / floor }));
+  if (json) {
+    console.log(JSON.stringify({ model: fileName, family: c.network.family, compression: COMPRESSION_LABEL, oneBitFloorBytes: floor, container: report, files }, null, 2));
+    return;
+  }
+  console.log(`${fileName}: ${c.network.family}, ${weights.toLocaleString('en-US')} binary weights; 1-bit floor ${floor.toLocaleString('en-US')} bytes`);
+  console.log('');
+  console.log(`.onebit container, per layer (${COMPRESSION_LABEL}; float32 bytes = size in memory after decoding):`);
+  console.log(formatSizeReport(report));
+  console.log('');
+  console.log('download size of the same model in each form:');
+  const head = ['file', 'bytes on disk', 'gzip', 'brotli', '× 1-bit floor (disk)', '× floor (gzip)'];
+  const rows = files.map((f) => [f.file, f.bytes.toLocaleString('en-US'), f.gzip.toLocaleString('en-US'), f.brotli.toLocaleString('en-US'), (f.bytes / floor).toFixed(3), (f.gzip / floor).toFixed(3)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  const [container, packed, float] = files as [(typeof files)[0], (typeof files)[0], (typeof files)[0]];
+  console.log(
+    `gzip shrinks the float ONNX ${(float.bytes / float.gzip).toFixed(1)}× (each weight is one of two float values), yet it still downloads ` +
+      `${(float.gzip / packed.gzip).toFixed(2)}× the gzipped packed ONNX; the trained sign bits themselves compress by ${(100 * (1 - container.gzip / container.bytes)).toFixed(1)} %.`,
+  );
 }
