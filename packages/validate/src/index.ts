@@ -21,6 +21,7 @@ export * from './resize.js';
 export * from './image-folder.js';
 export * from './shard.js';
 export * from './merge-reports.js';
+export * from './report-json.js';
 export * from './cross-runtime.js';
 export * from './gates.js';
 export * from './junit.js';

@@ -44,7 +44,7 @@ registerPreprocess({ name: 'cifar-torchvision', description: '(u8/255 − mean)/
 
 registerPreprocess({
   name: 'imagenet',
-  description: 'RGB; shorter side → 256 (bilinear-like, on uint8), centre crop 224 at round((W−224)/2), round((H−224)/2); (u8/255 − mean)/std, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225]; NCHW float32',
+  description: 'RGB; shorter side → 256 (Pillow-style bilinear on uint8, with sharp), centre crop 224 at round((W−224)/2), round((H−224)/2); (u8/255 − mean)/std, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225]; NCHW float32',
   scale: 1 / 255, mean: TORCHVISION_MEAN, std: TORCHVISION_STD, resize: 256, crop: 224,
 });
 

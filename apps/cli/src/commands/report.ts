@@ -4,12 +4,12 @@
  * and prints its summary. Fails, naming the file, when shards overlap, miss images or differ in
  * model, data, runtime or preprocessing.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { FormatError } from '@onebit/core';
-import { mergeReports, type ReportJson } from '@onebit/validate';
+import { formatReportJson, mergeReports, type ReportJson } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
+import { readInput } from '../read-input.js';
 import { printReport } from './validate.js';
 
 export function registerReport(program: Command): void {
@@ -23,14 +23,14 @@ export function registerReport(program: Command): void {
     .action((files: string[], opts: { out: string }) => {
       const reports = files.map((file) => {
         try {
-          return JSON.parse(readFileSync(file, 'utf8')) as ReportJson;
+          return JSON.parse(new TextDecoder().decode(readInput(file, 'shard report'))) as ReportJson;
         } catch (e) {
           if (e instanceof SyntaxError) throw new FormatError('report', `${file} is not JSON: ${e.message}.`);
           throw e;
         }
       });
       const merged = mergeReports(reports, files.map((f) => basename(f)));
-      writeFileAtomic(opts.out, `${JSON.stringify(merged, null, 2)}\n`, files);
+      writeFileAtomic(opts.out, formatReportJson(merged), files);
       printReport(merged, merged.model ?? '');
       console.log(`merged       ${files.length} shard reports → ${opts.out}`);
     });

@@ -5,14 +5,13 @@
  * preprocessing defaults to what the model's metadata says (onebit writes `onebit.preprocess`),
  * else raw255. The work is done by @onebit/validate; this file parses and prints.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { FormatError } from '@onebit/core';
 import { resolveAsset } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
 import {
-  RUNTIMES, customPreprocess, describeGeometry, evaluateGates, getPreprocess, loadImageSet, misclassified, parseErrorBound, parseFraction,
+  RUNTIMES, customPreprocess, describeGeometry, evaluateGates, formatReportJson, getPreprocess, loadImageSet, misclassified, parseErrorBound, parseFraction,
   parsePercentagePoints, parseShard, readNpy, renderHtmlReport, shardRange, thumbnails, toJUnit, validateRuntimes,
   type Check, type GateSpec, type MultiRuntimeReport, type RuntimeName,
 } from '@onebit/validate';
@@ -106,7 +105,13 @@ function gateSpec(opts: ValidateCommandOptions): GateSpec {
   if (opts.maxDropVs !== undefined) {
     const [file, pp, ...extra] = opts.maxDropVs;
     if (file === undefined || pp === undefined || extra.length) throw new RangeError(`--max-drop-vs takes a report file and a drop like '0.5pp', got '${opts.maxDropVs.join(' ')}'.`);
-    const ref = JSON.parse(readFileSync(file, 'utf8')) as { top1Error?: unknown };
+    let ref: { top1Error?: unknown };
+    try {
+      ref = JSON.parse(new TextDecoder().decode(readInput(file, '--max-drop-vs report'))) as { top1Error?: unknown };
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new FormatError('report', `${file} is not JSON: ${e.message}.`);
+      throw e;
+    }
     if (typeof ref.top1Error !== 'number') throw new FormatError('report', `${file} has no numeric top1Error; it is not a onebit validation report.`);
     spec.maxDropVs = { name: basename(file), referenceTop1Error: ref.top1Error, maxDropPp: parsePercentagePoints(pp) };
   }
@@ -165,7 +170,7 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
     checks,
   });
   const inputs = [modelPath, dataPath];
-  if (opts.json) writeFileAtomic(opts.json, `${JSON.stringify(report, null, 2)}\n`, inputs);
+  if (opts.json) writeFileAtomic(opts.json, formatReportJson(report), inputs);
   if (opts.junit) {
     writeFileAtomic(opts.junit, toJUnit(`${basename(modelPath)} on ${basename(dataPath)}`, checks, {
       runtime: report.runtimeName, preprocess: report.preprocess, images: report.n, top1Error: report.top1Error, top5Error: report.top5Error,
