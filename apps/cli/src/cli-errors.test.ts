@@ -1,0 +1,70 @@
+/**
+ * The built `onebit` command on broken inputs, as a user would meet them: each gets a one-line
+ * `error:` naming the file and what is wrong, exit status 1, and no output file (not even a
+ * partial one) is left behind. Runs bin/onebit.js, so the package must be built first (turbo's
+ * test task depends on build).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sharedPath } from '@onebit/data';
+
+const BIN = fileURLToPath(new URL('../bin/onebit.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ONEBIT_OFFLINE: '1' } });
+
+const matlab = new Uint8Array(readFileSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat')));
+
+describe('onebit convert on broken inputs', () => {
+  const cases: Array<[string, Uint8Array, RegExp]> = [
+    ['a truncated MAT file', matlab.subarray(0, 200_000), /^error: MAT: compressed variable data at byte 989 needs 4026259 bytes but only 199011 remain \(file truncated\?\)\.$/],
+    ['random bytes', Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 0xff), /^error: Model\.mat \(4096 bytes, starting 0d fc eb da c9 b8 a7 96\) is not a format onebit reads: expected ONNX, a PyTorch checkpoint, safetensors, a MATLAB \.mat or a \.onebit container\.$/],
+    ['a Git LFS pointer', new TextEncoder().encode('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 3479965\n'), /^error: Model\.mat is a Git LFS pointer to a 3479965-byte object, not the model itself; run `git lfs pull` or download the real file\.$/],
+    ['an HTML page', new TextEncoder().encode('<!doctype html><html><head><title>404</title></head></html>'), /^error: Model\.mat is an HTML page \(59 bytes\), probably an error or login page saved instead of the download\.$/],
+    ['a MAT file of another kind', matFileOtherKind(), /^error: model\.mat is a MAT file but not one of the authors' WRN releases: it has variables x, and neither BinaryWeights\/Moments \(MATLAB\) nor conv2d\*\/batch_normalization\* \(Keras\)\.$/],
+  ];
+  it.each(cases)('%s: one-line typed error, exit 1, no output left', (_, bytes, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'onebit-cli-'));
+    writeFileSync(join(dir, 'model.mat'), bytes);
+    const r = run('convert', join(dir, 'model.mat'), '-o', join(dir, 'out.onnx'));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(message);
+    expect(readdirSync(dir)).toEqual(['model.mat']);
+  });
+
+  it('names a missing input file', () => {
+    const r = run('convert', '/nonexistent/model.mat', '-o', '/tmp/x.onnx');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('error: The input file /nonexistent/model.mat does not exist.');
+  });
+
+  it('treats a bad flag value as a usage error (exit 2)', () => {
+    const r = run('convert', '/nonexistent/model.mat', '-o', '/tmp/x.onnx', '--weights', 'half');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("error: --weights must be 'packed' or 'float', not 'half'.");
+  });
+});
+
+/** A small valid level-5 MAT file with one uncompressed double scalar `x` = 1.5, byte by byte. */
+function matFileOtherKind(): Uint8Array {
+  const header = new Uint8Array(128).fill(0x20);
+  header.set(new TextEncoder().encode('MATLAB 5.0 MAT-file, written by the onebit tests'));
+  header.set([0x00, 0x01, 0x49, 0x4d], 124); // version 0x0100, 'IM' (little-endian)
+  const body = new DataView(new ArrayBuffer(8 + 48 + 8));
+  let o = 0;
+  const u32 = (v: number) => { body.setUint32(o, v, true); o += 4; };
+  u32(14); u32(48 + 8); // miMATRIX, 56 bytes
+  u32(6); u32(8); u32(6); u32(0); // array flags: class double
+  u32(5); u32(8); u32(1); u32(1); // dims 1×1
+  body.setUint32(o, (1 << 16) | 1, true); o += 4; // small element: miINT8 name, 1 byte
+  body.setUint8(o, 0x78); o += 4; // 'x' + padding
+  u32(9); u32(8); // miDOUBLE, 8 bytes
+  body.setFloat64(o, 1.5, true);
+  const out = new Uint8Array(128 + body.byteLength);
+  out.set(header);
+  out.set(new Uint8Array(body.buffer), 128);
+  return out;
+}
