@@ -20,9 +20,16 @@ export interface RuntimePairParity {
   /** Image indices (in the whole data set) whose top-1 differs. */
   disagreements: number[];
   maxAbsLogitDiff: number;
-  /** maxAbsLogitDiff / max |logit of a|. */
+  /** max |logit| of runtime a (finite values). */
+  maxAbsLogit: number;
+  /** maxAbsLogitDiff / maxAbsLogit. */
   relLogitDiff: number;
   withinTolerance: boolean;
+}
+
+/** Whether a pair's agreement and relative logit difference are within the named tolerances. */
+export function withinRuntimeTolerance(agreement: number, relLogitDiff: number): boolean {
+  return agreement >= RUNTIME_MIN_AGREEMENT && relLogitDiff <= RUNTIME_MAX_REL_LOGIT_DIFF;
 }
 
 /** Compares every pair of runtimes' logits for the same images (first image index `offset`). */
@@ -34,8 +41,8 @@ export function crossRuntimeParity(logits: ReadonlyArray<{ runtime: RuntimeName;
       const rel = p.maxAbsReferenceLogit > 0 ? p.maxAbsLogitDiff / p.maxAbsReferenceLogit : p.maxAbsLogitDiff;
       pairs.push({
         a: logits[i]!.runtime, b: logits[j]!.runtime, agreement: p.agreement, disagreements: p.disagreements.map((d) => d + offset),
-        maxAbsLogitDiff: p.maxAbsLogitDiff, relLogitDiff: rel,
-        withinTolerance: p.agreement >= RUNTIME_MIN_AGREEMENT && rel <= RUNTIME_MAX_REL_LOGIT_DIFF,
+        maxAbsLogitDiff: p.maxAbsLogitDiff, maxAbsLogit: p.maxAbsReferenceLogit, relLogitDiff: rel,
+        withinTolerance: withinRuntimeTolerance(p.agreement, rel),
       });
     }
   }

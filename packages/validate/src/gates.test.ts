@@ -4,7 +4,7 @@ import { evaluateGates, parseErrorBound, parseFraction, parsePercentagePoints } 
 import type { RuntimePairParity } from './cross-runtime.js';
 
 const pair = (agreement: number, maxAbsLogitDiff: number, relLogitDiff: number, withinTolerance: boolean): RuntimePairParity =>
-  ({ a: 'node', b: 'wasm', agreement, disagreements: [], maxAbsLogitDiff, relLogitDiff, withinTolerance });
+  ({ a: 'node', b: 'wasm', agreement, disagreements: [], maxAbsLogitDiff, maxAbsLogit: maxAbsLogitDiff / relLogitDiff, relLogitDiff, withinTolerance });
 
 describe('gate parsers', () => {
   it('reads bounds, points and fractions', () => {

@@ -14,6 +14,7 @@ import { readCifar } from './cifar.js';
 import { mergeReports, type ReportJson } from './merge-reports.js';
 import { readNpy } from './npy.js';
 import { validateModel, type ValidateOptions } from './validate-model.js';
+import { validateRuntimes } from './validate-runtimes.js';
 
 const cifar = readCifar(new Uint8Array(readFileSync(sharedPath('datasets/cifar10/test_batch_0-999.bin'))));
 const meanRgb = new Uint8Array(readFileSync(new URL('../test-data/mean-rgb.onnx', import.meta.url)));
@@ -60,6 +61,18 @@ describe('mergeReports', () => {
     expect(merged.predictions).toEqual([...readNpy(new Uint8Array(readFileSync(sharedPath('reference/mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy')))).data]
       .reduce<number[][]>((rows, v, i) => (i % 10 ? rows[rows.length - 1]!.push(Number(v)) : rows.push([Number(v)]), rows), []).slice(0, 80)
       .map((row) => row.indexOf(Math.max(...row))));
+  });
+
+  it('--runtime all shards (node and wasm) merge into the unsharded per-runtime summaries and pair parity', async () => {
+    const opts = { model: meanRgb, data: cifar, preprocess: 'raw255', threads: 1, limit: 200, batchSize: 30, runtimes: ['node', 'wasm'] as const };
+    const whole = json(await validateRuntimes(opts));
+    const shards: ReportJson[] = [];
+    for (let index = 1; index <= 4; index++) shards.push(json(await validateRuntimes({ ...opts, shard: { index, count: 4 } })));
+    const merged = mergeReports(shards);
+    expect(accuracyFields(merged)).toEqual({ ...accuracyFields(whole), runtimes: merged.runtimes, crossRuntime: whole.crossRuntime });
+    expect(merged.crossRuntime).toEqual(whole.crossRuntime);
+    expect(merged.crossRuntime![0]!.agreement).toBe(1);
+    expect(merged.runtimes!.map((r) => [r.runtime, r.top1Error, r.top5Error])).toEqual(whole.runtimes!.map((r) => [r.runtime, r.top1Error, r.top5Error]));
   });
 
   it('EXPECTED FAILURE: missing, overlapping or mismatched shards are named', async () => {

@@ -1,11 +1,13 @@
 /**
  * Merges the JSON reports of `--shard i/n` runs into the report a single run over all images gives:
  * the per-image labels and ranked classes are concatenated in image order and re-scored, reference
- * disagreements are joined, the largest |Δlogit| is the largest of the shards'. Timings are summed
+ * disagreements are joined, the largest |Δlogit| is the largest of the shards'; with `--runtime all`
+ * the same holds per runtime pair, and per-runtime error counts are summed. Timings are summed
  * (throughput = images / total inference time). The shards must tile [0, total) exactly once.
  */
 import { FormatError } from '@onebit/core';
 import { scoreRanked } from './accuracy.js';
+import { withinRuntimeTolerance } from './cross-runtime.js';
 import type { MultiRuntimeReport } from './validate-runtimes.js';
 
 /** A report as read back from JSON (no logits). */
@@ -70,5 +72,41 @@ export function mergeReports(reports: readonly ReportJson[], names: readonly str
       maxAbsReferenceLogit: Math.max(...order.map(({ r }) => r.maxAbsReferenceLogit ?? 0)),
     });
   }
+  mergeRuntimes(order.map(({ r }) => r), merged, total);
   return merged;
+}
+
+/** Merges the per-runtime summaries and cross-runtime pairs of `--runtime all` shards into `merged`. */
+function mergeRuntimes(shards: readonly ReportJson[], merged: ReportJson, total: number): void {
+  const first = shards[0]!;
+  if (first.runtimes) {
+    merged.runtimes = first.runtimes.map((summary, k) => {
+      const parts = shards.map((r) => r.runtimes?.[k]);
+      if (parts.some((p) => p?.runtime !== summary.runtime)) throw new FormatError('report', `the shards did not all run runtime ${summary.runtime} in position ${k + 1}.`);
+      const sum = (f: (p: NonNullable<(typeof parts)[number]>, r: ReportJson) => number): number => parts.reduce((a, p, i) => a + f(p!, shards[i]!), 0);
+      const inferenceMs = sum((p) => p.inferenceMs);
+      const batches = sum((_p, r) => Math.ceil(r.n / r.batchSize));
+      return {
+        ...summary,
+        top1Error: total ? sum((p, r) => Math.round(p.top1Error * r.n)) / total : 0,
+        top5Error: total ? sum((p, r) => Math.round(p.top5Error * r.n)) / total : 0,
+        sessionCreationMs: sum((p) => p.sessionCreationMs),
+        inferenceMs,
+        throughput: inferenceMs > 0 ? (total * 1000) / inferenceMs : 0,
+        batchLatencyMs: batches ? inferenceMs / batches : 0,
+      };
+    });
+  }
+  if (first.crossRuntime) {
+    merged.crossRuntime = first.crossRuntime.map((pair, k) => {
+      const parts = shards.map((r) => r.crossRuntime?.[k]);
+      if (parts.some((p) => p?.a !== pair.a || p.b !== pair.b)) throw new FormatError('report', `the shards did not all compare ${pair.a} with ${pair.b} in position ${k + 1}.`);
+      const disagreements = parts.flatMap((p) => p!.disagreements);
+      const agreement = total ? (total - disagreements.length) / total : 1;
+      const maxAbsLogitDiff = Math.max(...parts.map((p) => p!.maxAbsLogitDiff));
+      const maxAbsLogit = Math.max(...parts.map((p) => p!.maxAbsLogit));
+      const relLogitDiff = maxAbsLogit > 0 ? maxAbsLogitDiff / maxAbsLogit : maxAbsLogitDiff;
+      return { ...pair, agreement, disagreements, maxAbsLogitDiff, maxAbsLogit, relLogitDiff, withinTolerance: withinRuntimeTolerance(agreement, relLogitDiff) };
+    });
+  }
 }
