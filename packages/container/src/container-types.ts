@@ -4,10 +4,11 @@
  */
 import type { BinaryWeight } from '@onebit/bits';
 import type { Tensor } from '@onebit/core';
+import type { FloatEncoding } from './float-encoding.js';
 
 export type ContainerTensor =
   | { readonly name: string; readonly role: 'binary-weight'; readonly weight: BinaryWeight }
-  | { readonly name: string; readonly role: 'float'; readonly tensor: Tensor };
+  | { readonly name: string; readonly role: 'float'; readonly tensor: Tensor; readonly encoding?: FloatEncoding };
 
 export interface Container {
   /** Any JSON object; stored verbatim, never interpreted. */

@@ -44,6 +44,8 @@ export interface FloatEntry {
   readonly role: 'float';
   readonly dims: readonly number[];
   readonly dtype: DType;
+  /** Absent means 'raw'. */
+  readonly encoding?: 'shuffle-deflate';
   readonly data: SectionRef;
 }
 
@@ -84,12 +86,12 @@ function dimsAt(v: unknown, path: string): number[] {
   return dims;
 }
 
-function sectionAt(v: unknown, path: string, expectedLength: number): SectionRef {
+function sectionAt(v: unknown, path: string, expectedLength: number | 'any'): SectionRef {
   if (!isObject(v)) fail(`${path} is ${show(v)}, not a section {offset, length, crc32}.`);
   const offset = count(v.offset, `${path}.offset`);
   const length = count(v.length, `${path}.length`);
   if (typeof v.crc32 !== 'string' || !/^[0-9a-f]{8}$/.test(v.crc32)) fail(`${path}.crc32 is ${show(v.crc32)}, not 8 lowercase hex digits.`);
-  if (length !== expectedLength) fail(`${path}.length is ${length} but its dims and dtype need ${expectedLength} bytes.`);
+  if (expectedLength !== 'any' && length !== expectedLength) fail(`${path}.length is ${length} but its dims and dtype need ${expectedLength} bytes.`);
   return { offset, length, crc32: v.crc32 };
 }
 
@@ -124,7 +126,11 @@ function binaryEntry(v: Record<string, unknown>, name: string, dims: number[], p
 function floatEntry(v: Record<string, unknown>, name: string, dims: number[], path: string): FloatEntry {
   if (typeof v.dtype !== 'string' || !isDType(v.dtype)) throw new UnsupportedError(`${FORMAT}: tensor "${name}" has dtype ${show(v.dtype)}, which onebit does not know.`);
   const dtype = v.dtype;
-  return { name, role: 'float', dims, dtype, data: sectionAt(v.data, `${path}.data`, floatDataBytes(dims, dtype)) };
+  if (v.encoding === undefined || v.encoding === 'raw') return { name, role: 'float', dims, dtype, data: sectionAt(v.data, `${path}.data`, floatDataBytes(dims, dtype)) };
+  if (v.encoding !== 'shuffle-deflate') throw new UnsupportedError(`${FORMAT}: tensor "${name}" has encoding ${show(v.encoding)}; known encodings are "raw" and "shuffle-deflate".`);
+  const data = sectionAt(v.data, `${path}.data`, 'any');
+  if (data.length === 0) fail(`${path}.data.length is 0, too short for a deflate stream.`);
+  return { name, role: 'float', dims, dtype, encoding: 'shuffle-deflate', data };
 }
 
 /** Validates parsed header JSON; throws FormatError (bad shape) or UnsupportedError (unknown kind). */

@@ -6,3 +6,4 @@ export { crc32 } from './crc32.js';
 export { writeContainer } from './write-container.js';
 export { MAX_HEADER_BYTES, readContainer } from './read-container.js';
 export * from './size-report.js';
+export { shuffleDeflate, inflateUnshuffle, MAX_DEFLATE_RATIO, type FloatEncoding } from './float-encoding.js';

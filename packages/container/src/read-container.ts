@@ -5,11 +5,12 @@
  */
 import { findDirtyRowPadding, rowWordsToFlat, type BinaryWeight } from '@onebit/bits';
 import {
-  ByteReader, ChecksumError, describeWrongFile, elementCount, FormatError, LimitError, readElementsLE, tensor,
+  ByteReader, ChecksumError, describeWrongFile, DTYPE_BYTES, elementCount, FormatError, LimitError, readElementsLE, tensor,
   TruncatedError, UnsupportedError, WrongFileError, type Tensor,
 } from '@onebit/core';
 import type { Container, ContainerTensor } from './container-types.js';
 import { crc32, crcHex } from './crc32.js';
+import { inflateUnshuffle } from './float-encoding.js';
 import { parseHeader, type BinaryEntry, type FloatEntry, type Header, type SectionRef } from './header.js';
 import { align, FORMAT, isMagicPrefix, MAGIC, PREAMBLE_BYTES, sniffContainer, VERSION } from './preamble.js';
 
@@ -119,8 +120,16 @@ function readBinary(bytes: Uint8Array, dataStart: number, e: BinaryEntry): Conta
 }
 
 function readFloat(bytes: Uint8Array, dataStart: number, e: FloatEntry): ContainerTensor {
-  sectionBytes(bytes, dataStart, `tensor "${e.name}" data`, e.data);
-  const data = readElementsLE(e.dtype, bytes, dataStart + e.data.offset, elementCount(e.dims));
+  const what = `tensor "${e.name}" data`;
+  const stored = sectionBytes(bytes, dataStart, what, e.data);
+  const n = elementCount(e.dims);
+  if (e.encoding === 'shuffle-deflate') {
+    const size = DTYPE_BYTES[e.dtype];
+    const raw = inflateUnshuffle(stored, size, n * size, what, dataStart + e.data.offset);
+    const data = readElementsLE(e.dtype, raw, 0, n);
+    return { name: e.name, role: 'float', tensor: tensor(e.dtype, e.dims, data) as Tensor, encoding: 'shuffle-deflate' };
+  }
+  const data = readElementsLE(e.dtype, bytes, dataStart + e.data.offset, n);
   return { name: e.name, role: 'float', tensor: tensor(e.dtype, e.dims, data) as Tensor };
 }
 

@@ -1,6 +1,6 @@
 /** Round trips through writeContainer/readContainer: every role, dtype and edge shape, bit-exact. */
 import { packSigns } from '@onebit/bits';
-import { tensor, type Tensor } from '@onebit/core';
+import { OnebitError, tensor, type Tensor } from '@onebit/core';
 import { describe, expect, it } from 'vitest';
 import type { Container, ContainerTensor } from './container-types.js';
 import { ALIGNMENT, sniffContainer } from './preamble.js';
@@ -109,5 +109,37 @@ describe('writeContainer BAD CALL', () => {
     expect(() => writeContainer({ model: {}, tensors: [{ name: 'p', role: 'binary-weight', weight: { dims: [2, 9], bits: new Uint8Array([0, 0, 0x04]), scale: 1 } }] })).toThrow(/padding bits/);
     expect(() => writeContainer({ model: {}, tensors: [{ name: 'p', role: 'binary-weight', weight: { dims: [2, 9], bits: new Uint8Array(2), scale: 1 } }] })).toThrow(/needs 3 bytes/);
     expect(() => writeContainer({ model: [] as unknown as Record<string, unknown>, tensors: [] })).toThrow(TypeError);
+  });
+});
+
+describe('shuffle-deflate float sections', () => {
+  const bn = new Float32Array(640);
+  for (let i = 0; i < bn.length; i++) bn[i] = Math.fround(Math.sin(i) * 3 + (i % 7) * 0.01);
+  const container = {
+    model: { kind: 'test' },
+    tensors: [
+      { name: 'w', role: 'binary-weight' as const, weight: { dims: [2, 1, 3, 3], bits: new Uint8Array([0xe5, 0xf0, 0x01]), scale: 0.5 } },
+      { name: 'bn', role: 'float' as const, tensor: { dtype: 'float32' as const, dims: [2, 320], data: bn }, encoding: 'shuffle-deflate' as const },
+    ],
+  };
+
+  it('round-trips bit-exactly and stores fewer bytes than raw', () => {
+    const bytes = writeContainer(container);
+    const back = readContainer(bytes);
+    const t = back.tensors[1]!;
+    expect(t.role === 'float' && t.encoding).toBe('shuffle-deflate');
+    expect(t.role === 'float' && Array.from(t.tensor.data as Float32Array)).toEqual(Array.from(bn));
+    expect(writeContainer(back)).toEqual(bytes);
+    const raw = writeContainer({ ...container, tensors: [container.tensors[0]!, { ...container.tensors[1]!, encoding: 'raw' as const }] });
+    expect(bytes.length).toBeLessThan(raw.length);
+  });
+
+  it('detects any flipped byte of a container with a compressed section', () => {
+    const bytes = writeContainer(container);
+    for (let i = 0; i < bytes.length; i++) {
+      const broken = bytes.slice();
+      broken[i]! ^= 0x41;
+      expect(() => readContainer(broken), `byte ${i}`).toThrow(OnebitError);
+    }
   });
 });

@@ -4,7 +4,8 @@
  * the ratio to the 1-bit floor (one bit per weight). Compressed sizes (gzip, brotli) are measured
  * by the caller — node:zlib is not allowed here — and passed in to appear beside the rest.
  */
-import { elementCount } from '@onebit/core';
+import { DTYPE_BYTES, elementCount } from '@onebit/core';
+import { shuffleDeflate } from './float-encoding.js';
 import type { ContainerTensor } from './container-types.js';
 import { binaryDataBytes, floatDataBytes, scaleBytes } from './section-sizes.js';
 
@@ -67,7 +68,9 @@ function layerSize(t: ContainerTensor, compressed: CompressedSizes | undefined):
   const weights = elementCount(dims);
   const bytesOnDisk = t.role === 'binary-weight'
     ? binaryDataBytes(dims) + (typeof t.weight.scale === 'number' ? 0 : scaleBytes(dims))
-    : floatDataBytes(dims, t.tensor.dtype);
+    : t.encoding === 'shuffle-deflate'
+      ? shuffleDeflate(new Uint8Array(t.tensor.data.buffer, t.tensor.data.byteOffset, t.tensor.data.byteLength), DTYPE_BYTES[t.tensor.dtype]).length
+      : floatDataBytes(dims, t.tensor.dtype);
   const layer = {
     name: t.name,
     role: t.role,

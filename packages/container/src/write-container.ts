@@ -7,6 +7,7 @@ import { flatToRowWords, rowLayout } from '@onebit/bits';
 import { DTYPE_BYTES, elementCount, isDType } from '@onebit/core';
 import type { Container, ContainerTensor } from './container-types.js';
 import { crc32, crcHex } from './crc32.js';
+import { shuffleDeflate } from './float-encoding.js';
 import type { Header, SectionRef, TensorEntry } from './header.js';
 import { align, MAGIC, PREAMBLE_BYTES, VERSION } from './preamble.js';
 
@@ -72,7 +73,9 @@ function floatEntry(t: Extract<ContainerTensor, { role: 'float' }>, plan: Sectio
   if (!isDType(dtype)) throw new TypeError(`${who} has unknown dtype ${String(dtype)}.`);
   const n = elementCount(dims);
   if (data.length !== n || data.BYTES_PER_ELEMENT !== DTYPE_BYTES[dtype]) throw new RangeError(`${who} of dims [${dims.join(', ')}] needs ${n} ${dtype} elements but has ${data.length}.`);
-  return { name: t.name, role: 'float', dims: [...dims], dtype, data: plan.add(bytesOf(data)) };
+  if (t.encoding === undefined || t.encoding === 'raw') return { name: t.name, role: 'float', dims: [...dims], dtype, data: plan.add(bytesOf(data)) };
+  if (t.encoding !== 'shuffle-deflate') throw new RangeError(`${who} has unknown encoding ${JSON.stringify(t.encoding)}.`);
+  return { name: t.name, role: 'float', dims: [...dims], dtype, encoding: 'shuffle-deflate', data: plan.add(shuffleDeflate(bytesOf(data), DTYPE_BYTES[dtype])) };
 }
 
 /** Serialises a container; throws TypeError/RangeError for inputs the format cannot hold exactly. */

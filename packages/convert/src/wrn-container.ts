@@ -1,19 +1,22 @@
 /**
  * Stores a WrnNetwork in the .onebit container and reads it back. The container's `model` JSON
- * holds the architecture (the layer list without tensors, each layer naming its tensors); the
- * tensors are the binary conv weights (sign bits + scale) and, per batch norm, one float32
- * tensor [2, C] holding the folded affine map (row 0: a, row 1: b; y = a·x + b). Reading back
- * gives a network whose ONNX is byte-identical to the one emitted from the original file.
+ * holds the architecture (the layer list without tensors); the tensors are the binary conv
+ * weights `<conv>.weight` (sign bits + scale) and one float32 tensor `batchnorm` with every batch
+ * norm's folded affine map y = a·x + b, layer after layer: a (C values) then b (C values), stored
+ * with the container's lossless shuffle-deflate encoding. Reading back gives a network whose ONNX
+ * is byte-identical to the one emitted from the original file.
  */
 import { ModelError, tensor } from '@onebit/core';
 import type { Container, ContainerTensor } from '@onebit/container';
 import { foldBatchNorm, type Layer, type Pads, type WrnNetwork } from '@onebit/wrn';
 
 export const WRN_CONTAINER_KIND = 'onebit-wrn';
+/** The float tensor holding every batch norm's [a, b], in layer order. */
+export const BATCHNORM_TENSOR = 'batchnorm';
 
 /** One layer in the container's model JSON (tensor data lives in the container's tensors). */
 type LayerJson =
-  | { op: 'batchnorm'; name: string; relu: boolean }
+  | { op: 'batchnorm'; name: string; relu: boolean; channels: number }
   | { op: 'conv'; name: string; strides: [number, number]; pads: Pads }
   | { op: 'save-residual' }
   | { op: 'add-residual'; zeroChannels: number; pool?: { kernel: number; stride: number; pads: Pads } }
@@ -21,15 +24,13 @@ type LayerJson =
 
 export function wrnToContainer(net: WrnNetwork): Container {
   const tensors: ContainerTensor[] = [];
+  const affine: Float32Array[] = [];
   const layers: LayerJson[] = net.layers.map((l): LayerJson => {
     switch (l.op) {
       case 'batchnorm': {
         const { a, b } = foldBatchNorm(l);
-        const data = new Float32Array(2 * a.length);
-        data.set(a, 0);
-        data.set(b, a.length);
-        tensors.push({ name: `${l.name}.affine`, role: 'float', tensor: tensor('float32', [2, a.length], data) });
-        return { op: 'batchnorm', name: l.name, relu: l.relu };
+        affine.push(a, b);
+        return { op: 'batchnorm', name: l.name, relu: l.relu, channels: a.length };
       }
       case 'conv':
         tensors.push({ name: `${l.name}.weight`, role: 'binary-weight', weight: l.weight });
@@ -38,6 +39,9 @@ export function wrnToContainer(net: WrnNetwork): Container {
         return l as LayerJson;
     }
   });
+  const all = new Float32Array(affine.reduce((n, v) => n + v.length, 0));
+  affine.reduce((at, v) => (all.set(v, at), at + v.length), 0);
+  tensors.push({ name: BATCHNORM_TENSOR, role: 'float', tensor: tensor('float32', [all.length], all), encoding: 'shuffle-deflate' });
   return {
     model: {
       kind: WRN_CONTAINER_KIND,
@@ -63,17 +67,22 @@ export function containerToWrn(c: Container): WrnNetwork {
   }
   if (m.family !== 'mcdonnell-matlab-wrn' && m.family !== 'mcdonnell-keras-wrn') throw new ModelError(`The container names an unknown network family ${JSON.stringify(m.family)}.`);
   const byName = new Map(c.tensors.map((t) => [t.name, t]));
+  const bn = byName.get(BATCHNORM_TENSOR);
+  if (bn?.role !== 'float' || bn.tensor.dtype !== 'float32') throw new ModelError(`The container has no float32 tensor '${BATCHNORM_TENSOR}' with the batch-norm parameters.`, BATCHNORM_TENSOR);
+  const bnData = bn.tensor.data;
+  let bnAt = 0;
   const layers = (m.layers as LayerJson[]).map((l, i): Layer => {
     switch (l?.op) {
       case 'batchnorm': {
-        const t = byName.get(`${l.name}.affine`);
-        if (t?.role !== 'float' || t.tensor.dtype !== 'float32' || t.tensor.dims.length !== 2 || t.tensor.dims[0] !== 2) {
-          throw new ModelError(`Layer ${i} (${l.name}) needs a float32 tensor '${l.name}.affine' of shape [2, C] in the container.`, `${l.name}.affine`);
+        const c2 = l.channels;
+        if (!Number.isSafeInteger(c2) || c2 < 1 || bnAt + 2 * c2 > bnData.length) {
+          throw new ModelError(`Layer ${i} (${l.name}) needs ${2 * c2} values at ${bnAt} of '${BATCHNORM_TENSOR}', which holds ${bnData.length}.`, BATCHNORM_TENSOR);
         }
-        const c2 = t.tensor.dims[1]!;
-        const data = t.tensor.data;
+        const scale = bnData.slice(bnAt, bnAt + c2);
+        const bias = bnData.slice(bnAt + c2, bnAt + 2 * c2);
+        bnAt += 2 * c2;
         // The folded map as a batch norm with unit variance and zero mean: folding it again is exact.
-        return { op: 'batchnorm', name: l.name, relu: l.relu, scale: data.slice(0, c2), bias: data.slice(c2), mean: new Float32Array(c2), variance: new Float32Array(c2).fill(1), epsilon: 0 };
+        return { op: 'batchnorm', name: l.name, relu: l.relu, scale, bias, mean: new Float32Array(c2), variance: new Float32Array(c2).fill(1), epsilon: 0 };
       }
       case 'conv': {
         const t = byName.get(`${l.name}.weight`);
