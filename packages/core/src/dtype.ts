@@ -46,10 +46,10 @@ export function allocate<D extends DType>(dtype: D, length: number): TensorDataM
  * aligned typed array (the source may be unaligned, so no view is taken).
  */
 export function readElementsLE<D extends DType>(dtype: D, bytes: Uint8Array, byteOffset: number, count: number): TensorDataMap[D] {
+  if (!IS_LITTLE_ENDIAN) throw new RangeError('onebit needs a little-endian host.');
   const size = DTYPE_BYTES[dtype];
   const out = allocate(dtype, count);
   new Uint8Array(out.buffer).set(bytes.subarray(byteOffset, byteOffset + count * size));
-  if (!IS_LITTLE_ENDIAN) throw new RangeError('onebit needs a little-endian host.');
   return out;
 }
 
