@@ -115,7 +115,9 @@ function readBinary(bytes: Uint8Array, dataStart: number, e: BinaryEntry): Conta
     sectionBytes(bytes, dataStart, `tensor "${e.name}" scale`, e.scale);
     scale = readElementsLE('float32', bytes, dataStart + e.scale.offset, e.scale.dims[0]!);
   }
-  const weight: BinaryWeight = { dims: [...e.dims], bits: rowWordsToFlat(words, rows, rowLength), scale };
+  // rows × 0 elements: nothing to unpack, and looping over 10^15 empty rows would hang
+  const bits = rows * rowLength === 0 ? new Uint8Array(0) : rowWordsToFlat(words, rows, rowLength);
+  const weight: BinaryWeight = { dims: [...e.dims], bits, scale };
   return { name: e.name, role: 'binary-weight', weight };
 }
 

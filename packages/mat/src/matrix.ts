@@ -17,9 +17,14 @@ import { permuteToRowMajor } from './column-major.js';
 
 export type ArrayHeader = { flags: number; classCode: number; dims: number[]; count: number; name: string; offset: number };
 
-export type MatrixContext = { maxDepth: number };
+export type MatrixContext = {
+  maxDepth: number;
+  /** Field-less struct elements the rest of the file may still create (they take no bytes, so only a budget bounds them). */
+  emptyStructElementsLeft: number;
+};
 
-const MAX_EMPTY_STRUCT_ELEMENTS = 1 << 20;
+/** Most field-less struct elements in a whole file (not per struct: a cell of many such structs would multiply it). */
+export const MAX_EMPTY_STRUCT_ELEMENTS = 1 << 20;
 
 const UNSUPPORTED: Readonly<Record<number, string>> = {
   [mxSPARSE_CLASS]: 'a sparse array', [mxOBJECT_CLASS]: 'a MATLAB object', [mxFUNCTION_CLASS]: 'a function handle',
@@ -164,8 +169,11 @@ function readStruct(body: ByteReader, header: ArrayHeader, path: string, depth: 
     throw new FormatError(body.format, `field names of "${path}" at byte ${namesAt} repeat a name (${fieldNames.join(', ')}).`, namesAt);
   }
   // Elements without fields take no bytes, so only a limit stops a huge count of them.
-  if (fieldNames.length === 0 && header.count > MAX_EMPTY_STRUCT_ELEMENTS) {
-    throw new LimitError(`${body.format}: struct array "${path}" at byte ${header.offset} has ${header.count} elements without fields, more than the ${MAX_EMPTY_STRUCT_ELEMENTS} onebit accepts.`);
+  if (fieldNames.length === 0) {
+    if (header.count > context.emptyStructElementsLeft) {
+      throw new LimitError(`${body.format}: struct array "${path}" at byte ${header.offset} has ${header.count} elements without fields, more than the ${context.emptyStructElementsLeft} onebit accepts${context.emptyStructElementsLeft < MAX_EMPTY_STRUCT_ELEMENTS ? ' in the rest of the file' : ''}.`);
+    }
+    context.emptyStructElementsLeft -= header.count;
   }
   if (header.count * fieldNames.length * 8 > body.remaining) {
     throw new FormatError(body.format, `struct array "${path}" at byte ${header.offset} has ${header.count} elements of ${fieldNames.length} fields but only ${body.remaining} bytes remain for them.`, header.offset);

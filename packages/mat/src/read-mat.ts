@@ -10,7 +10,7 @@ import { readHeader, HEADER_BYTES } from './header.js';
 import { inflateLimited } from './inflate.js';
 import { dataTypeName, miCOMPRESSED, miMATRIX } from './mat-codes.js';
 import type { MatFile, MatValue, ReadMatOptions } from './mat-types.js';
-import { type MatrixContext, readArrayHeader, readMatrixBody } from './matrix.js';
+import { MAX_EMPTY_STRUCT_ELEMENTS, type MatrixContext, readArrayHeader, readMatrixBody } from './matrix.js';
 
 export const DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -18,7 +18,7 @@ export const DEFAULT_MAX_DEPTH = 64;
 /** Reads every variable of a level-5 MAT file; throws a typed error naming the byte of any problem. */
 export function readMat(bytes: Uint8Array, options: ReadMatOptions = {}): MatFile {
   const maxInflatedBytes = options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
-  const context: MatrixContext = { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH };
+  const context: MatrixContext = { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, emptyStructElementsLeft: MAX_EMPTY_STRUCT_ELEMENTS };
   const { header, version, littleEndian } = readHeader(bytes);
   const reader = new ByteReader(bytes, 'MAT', 0, littleEndian);
   reader.seek(HEADER_BYTES);

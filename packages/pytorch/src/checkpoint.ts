@@ -3,7 +3,7 @@
  * (found inside `{'state_dict': ..., 'epoch': ...}` wrappers, nested keys joined with '.') and the
  * wrapper's scalar entries (epoch, best_prec1, ...). sniffTorch tells the format without throwing.
  */
-import { FormatError, ModelError, type Tensor, UnsupportedError, WrongFileError, assertNotWrongFile } from '@onebit/core';
+import { FormatError, LimitError, ModelError, type Tensor, UnsupportedError, WrongFileError, assertNotWrongFile } from '@onebit/core';
 import { type PickleValue, isTensor } from './pickle-value.js';
 import { looksLikeSafetensors } from './safetensors.js';
 import { looksLikeTorchLegacy, unpickleTorchLegacy } from './torch-legacy.js';
@@ -101,11 +101,21 @@ export function findStateDict(root: PickleValue, format = 'torch'): { tensors: M
   return { tensors: flattenTensors(root, format), stateDictKey: undefined };
 }
 
+/**
+ * Most values flattenTensors visits. A pickle can share one container under two keys at every
+ * level (x = (y, y), y = (z, z), ...): 60 such levels take 120 bytes but name 2^60 paths.
+ */
+export const MAX_FLATTEN_VISITS = 1_000_000;
+
 /** Every tensor under `value`, named by its dict keys and list indices joined with '.'. */
 export function flattenTensors(value: PickleValue, format = 'torch'): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
   const onPath = new Set<object>();
+  let visits = 0;
   const walk = (v: PickleValue, path: string): void => {
+    if (++visits > MAX_FLATTEN_VISITS) {
+      throw new LimitError(`${format}: the checkpoint reaches more than ${MAX_FLATTEN_VISITS} values when its shared containers are expanded (at '${path.slice(0, 80)}'); onebit refuses such pickles.`);
+    }
     if (isTensor(v)) {
       if (out.has(path)) throw new FormatError(format, `two tensors are both named '${path}' once nested keys are joined with '.'.`);
       out.set(path, v);

@@ -23,6 +23,18 @@ export interface Safetensors {
   metadata: Record<string, string>;
 }
 
+/** A header value as short JSON for a message; never throws (deeply nested arrays overflow JSON.stringify's stack). */
+function preview(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return 'a value nested too deeply to print';
+  }
+  if (text === undefined) return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 function headerLength(bytes: Uint8Array): number | undefined {
   if (bytes.length < 8) return undefined;
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
@@ -63,7 +75,7 @@ export function readSafetensors(bytes: Uint8Array, options: { name?: string } = 
     if (name === '__metadata__') {
       if (typeof info !== 'object' || info === null || Array.isArray(info)) throw new FormatError(FORMAT, '__metadata__ is not an object of strings.', 8);
       for (const [k, v] of Object.entries(info)) {
-        if (typeof v !== 'string') throw new FormatError(FORMAT, `__metadata__ entry '${k}' is ${JSON.stringify(v)?.slice(0, 40)}, not a string.`, 8);
+        if (typeof v !== 'string') throw new FormatError(FORMAT, `__metadata__ entry '${k}' is ${preview(v)}, not a string.`, 8);
         metadata[k] = v;
       }
       continue;
@@ -73,11 +85,11 @@ export function readSafetensors(bytes: Uint8Array, options: { name?: string } = 
     };
     if (typeof info !== 'object' || info === null) bad('has no {dtype, shape, data_offsets} entry');
     const { dtype: tag, shape, data_offsets: offsets } = info as Record<string, unknown>;
-    if (typeof tag !== 'string') return bad(`has dtype ${JSON.stringify(tag)}`);
+    if (typeof tag !== 'string') return bad(`has dtype ${preview(tag)}`);
     const dtype = SAFETENSORS_DTYPES[tag];
     if (!dtype) throw new UnsupportedError(`${FORMAT}: tensor '${name}' has dtype '${tag}', which onebit does not read (it reads ${Object.keys(SAFETENSORS_DTYPES).join(', ')}).`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return bad(`has shape ${JSON.stringify(shape)} instead of a list of non-negative integers`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) return bad(`has data_offsets ${JSON.stringify(offsets)} instead of [begin, end]`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return bad(`has shape ${preview(shape)} instead of a list of non-negative integers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) return bad(`has data_offsets ${preview(offsets)} instead of [begin, end]`);
     const [begin, end] = offsets as [number, number];
     if (begin > end || end > bufferLength) return bad(`has data_offsets [${begin}, ${end}] outside the ${bufferLength}-byte data buffer`);
     const expected = elementCount(shape as number[]) * DTYPE_BYTES[dtype];

@@ -25,6 +25,9 @@ export const DEFAULT_TORCH_ZIP_LIMITS: Readonly<TorchZipLimits> = {
   maxEntries: 1_000_000,
 };
 
+/** Deflate never expands data more than 1032:1 (258-byte matches coded in 2 bits). */
+const MAX_DEFLATE_RATIO = 1032;
+
 /** True when `bytes` starts like a zip archive (local file header signature). */
 export function looksLikeZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
@@ -61,6 +64,11 @@ export function unpickleTorchZip(bytes: Uint8Array, limits: Partial<TorchZipLimi
   const entries = unzip(bytes, (file) => {
     if (!wanted(file.name)) return false;
     if (file.compression !== 0 && file.compression !== 8) throw new UnsupportedError(`${FORMAT}: entry '${file.name}' uses zip compression method ${file.compression}; onebit reads stored (0) and deflated (8) entries.`);
+    // fflate allocates the declared size before inflating, so a lying header must be refused here
+    if (file.size > bytes.length) throw new FormatError(FORMAT, `entry '${file.name}' declares ${file.size} compressed bytes, more than the ${bytes.length}-byte archive holds.`);
+    if (file.compression === 8 && file.originalSize > MAX_DEFLATE_RATIO * file.size + 1024) {
+      throw new LimitError(`${FORMAT}: entry '${file.name}' declares ${file.originalSize} bytes inflated from ${file.size}, more than deflate can produce; refusing a possible zip bomb.`);
+    }
     inflated += file.originalSize;
     if (inflated > maxInflatedBytes) throw new LimitError(`${FORMAT}: the entries inflate to more than ${maxInflatedBytes} bytes (entry '${file.name}' declares ${file.originalSize}); refusing a possible zip bomb.`);
     return true;

@@ -190,7 +190,9 @@ export function unpickle(reader: ByteReader, options: UnpickleOptions): unknown 
       case OP.BINUNICODE: push(text(reader.bytesView(reader.u32('BINUNICODE length'), 'BINUNICODE'))); break;
       case OP.SHORT_BINUNICODE: push(text(reader.bytesView(reader.u8('SHORT_BINUNICODE length'), 'SHORT_BINUNICODE'))); break;
       case OP.BINUNICODE8: push(text(reader.bytesView(reader.u64('BINUNICODE8 length'), 'BINUNICODE8'))); break;
-      case OP.UNICODE: push(decodeRawUnicodeEscape(line('UNICODE'))); break;
+      case OP.UNICODE:
+        push(decodeRawUnicodeEscape(line('UNICODE'), (escape) => fail(`UNICODE at byte ${at} holds the escape ${escape}, beyond U+10FFFF.`)));
+        break;
       case OP.BINSTRING: {
         const size = reader.i32('BINSTRING length');
         if (size < 0) fail(`BINSTRING at byte ${at} has a negative length ${size}.`);
@@ -370,8 +372,12 @@ function pythonTwoString(bytes: Uint8Array): string {
 }
 
 /** Python `raw-unicode-escape`: Latin-1 text with \uXXXX and \UXXXXXXXX escapes. */
-function decodeRawUnicodeEscape(raw: string): string {
-  return raw.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u4: string | undefined, u8: string | undefined) => String.fromCodePoint(Number.parseInt((u4 ?? u8)!, 16)));
+function decodeRawUnicodeEscape(raw: string, outOfRange: (escape: string) => never): string {
+  return raw.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (escape, u4: string | undefined, u8: string | undefined) => {
+    const codePoint = Number.parseInt((u4 ?? u8)!, 16);
+    // \U escapes can name values past the last code point; String.fromCodePoint would throw a RangeError
+    return codePoint > 0x10ffff ? outOfRange(escape) : String.fromCodePoint(codePoint);
+  });
 }
 
 const SIMPLE_ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34 };
