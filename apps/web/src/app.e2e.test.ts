@@ -1,0 +1,93 @@
+/**
+ * End to end in real Chromium (Debian's /usr/bin/chromium driven by playwright-core): builds the
+ * app with Vite, serves the build on 127.0.0.1 with vite preview, loads the page, runs the in-page
+ * validation of the 20 bundled CIFAR-10 images and checks every browser top-1 against
+ * onnxruntime-node's top-1 recorded at build time. Also classifies one sample by keyboard and
+ * checks that a reload with the network cut still works (service worker + Cache Storage). A
+ * screenshot of the result page is saved to test-results/web-validate.png.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import type { AppData } from '../build/generate-assets.js';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(appDir, 'test-results', 'dist');
+const CHROMIUM = '/usr/bin/chromium';
+
+describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
+  let server: PreviewServer;
+  let browser: Browser;
+  let url: string;
+  let data: AppData;
+
+  beforeAll(async () => {
+    // vitest sets NODE_ENV=test, which would build the app in dev mode (no service worker).
+    const nodeEnv = process.env['NODE_ENV'];
+    process.env['NODE_ENV'] = 'production';
+    try {
+      await build({ root: appDir, configFile: join(appDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    } finally {
+      process.env['NODE_ENV'] = nodeEnv;
+    }
+    data = JSON.parse(readFileSync(join(outDir, 'app-data.json'), 'utf8')) as AppData;
+    server = await preview({ root: appDir, configFile: join(appDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false } });
+    url = server.resolvedUrls!.local[0]!;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+  });
+
+  it('classifies the 20 bundled CIFAR-10 images with the same top-1 as onnxruntime-node', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 1700 } });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(url);
+    await page.locator('#model-status[data-state="ready"]').waitFor({ timeout: 90_000 });
+
+    // keyboard: Tab to the first sample and press Enter
+    await page.locator('#samples button').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#top5 li').nth(4).waitFor();
+    const shownTop1 = Number(await page.locator('#top5 li').first().getAttribute('data-index'));
+    expect(shownTop1).toBe(data.samples[0]!.nodeTop1);
+
+    await page.locator('#validate').click();
+    await page.locator('#validate-summary[data-state="done"]').waitFor({ timeout: 90_000 });
+    const rows = await page.locator('#validate-table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ index: Number((tr as HTMLElement).dataset['index']), browser: Number((tr as HTMLElement).dataset['browserTop1']), node: Number((tr as HTMLElement).dataset['nodeTop1']) })),
+    );
+    expect(rows).toHaveLength(20);
+    expect(rows.map((r) => r.browser)).toEqual(data.samples.map((s) => s.nodeTop1));
+    expect(rows.map((r) => r.node)).toEqual(data.samples.map((s) => s.nodeTop1));
+    // The authors' WRN gets all of the first 20 test images right (they are in its 96.18 %).
+    expect(await page.locator('#validate-summary').getAttribute('data-correct')).toBe('20');
+    expect(await page.locator('#validate-summary').getAttribute('data-agree')).toBe('20');
+
+    mkdirSync(join(appDir, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(appDir, 'test-results', 'web-validate.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    // Nothing leaves the app's own origin (no CDN, fonts or analytics).
+    expect(requests.filter((r) => !r.startsWith(url) && !r.startsWith('blob:') && !r.startsWith('data:'))).toEqual([]);
+
+    // Offline: once visited, a reload without network loads the model from the caches.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)); // precache complete
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('#model-status[data-state="ready"]').waitFor({ timeout: 90_000 });
+    expect(await page.locator('#model-status').textContent()).toContain('offline cache');
+    await context.close();
+  }, 240_000);
+});

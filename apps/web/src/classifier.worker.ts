@@ -1,0 +1,2 @@
+/** The app's inference worker: @onebit/runtime's worker module answers the page's requests. */
+import '@onebit/runtime/worker';

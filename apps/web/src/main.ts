@@ -1,0 +1,168 @@
+/**
+ * The onebit web app's page script: loads the packed WRN in a Web Worker through @onebit/runtime
+ * (streamed with progress, cached by content hash), then classifies dropped, picked or bundled
+ * images, shows the size panel and model facts, and runs the in-page validation.
+ */
+import type { BrowserImage, BrowserModel } from '@onebit/runtime';
+import { createWorkerClassifier } from '@onebit/runtime/worker-client';
+import type { AppData } from '../build/generate-assets.js';
+import { formatBytes } from './byte-format.js';
+import { renderSizes } from './size-panel.js';
+import { renderTop5 } from './top5-view.js';
+import { runValidation } from './validate-panel.js';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+const progress = $<HTMLProgressElement>('model-progress');
+const status = $<HTMLParagraphElement>('model-status');
+const preview = $<HTMLImageElement>('preview');
+const caption = $<HTMLElement>('preview-caption');
+const top5 = $<HTMLOListElement>('top5');
+const latency = $<HTMLParagraphElement>('latency');
+const validateButton = $<HTMLButtonElement>('validate');
+
+let model: BrowserModel | undefined;
+let busy = Promise.resolve();
+
+function fail(where: string, e: unknown): void {
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  status.textContent = `${where}: ${message}`;
+  status.dataset['state'] = 'error';
+  document.body.dataset['error'] = message;
+}
+
+async function classify(image: BrowserImage, src: string, description: string): Promise<void> {
+  if (!model) return;
+  preview.src = src;
+  preview.alt = description;
+  caption.textContent = description;
+  const start = performance.now();
+  try {
+    const ranked = await model.classify(image, { topK: 5 });
+    const ms = performance.now() - start;
+    renderTop5(top5, ranked);
+    latency.textContent = `Latency ${ms.toFixed(1)} ms (decode, resize, inference in the worker, and messaging).`;
+  } catch (e) {
+    top5.replaceChildren();
+    latency.textContent = e instanceof Error ? `Could not classify it: ${e.message}` : String(e);
+  }
+}
+
+function classifyFile(file: File): void {
+  const url = URL.createObjectURL(file);
+  busy = busy.then(() => classify(file, url, `${file.name} (${formatBytes(file.size)})`));
+}
+
+function wireInputs(): void {
+  const input = $<HTMLInputElement>('file-input');
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file) classifyFile(file);
+  });
+  const zone = $<HTMLDivElement>('drop-zone');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const file = e.dataTransfer?.files[0];
+    if (file) classifyFile(file);
+  });
+}
+
+function renderSamples(data: AppData): HTMLImageElement[] {
+  const list = $<HTMLUListElement>('samples');
+  const images: HTMLImageElement[] = [];
+  list.replaceChildren(
+    ...data.samples.map((s) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sample';
+      const img = new Image(32, 32);
+      img.src = s.file;
+      img.alt = '';
+      images.push(img);
+      const label = `Test image ${s.index}, labelled ${data.classes[s.label]}`;
+      button.setAttribute('aria-label', label);
+      button.title = label;
+      button.append(img);
+      button.addEventListener('click', () => {
+        busy = busy.then(() => classify(img, img.src, label));
+      });
+      li.append(button);
+      return li;
+    }),
+  );
+  return images;
+}
+
+function renderInfo(m: BrowserModel): void {
+  const i = m.info;
+  const rows: [string, string][] = [
+    ['Runtime', `${i.backend} in a Web Worker${crossOriginIsolated ? ' (threads available)' : ''}`],
+    ['Downloaded', i.fromCache ? `0 B (from the cache, ${formatBytes(i.modelBytes)} stored)` : formatBytes(i.bytesDownloaded)],
+    ['Binary weights', i.weights.toLocaleString('en')],
+    ['Bits per weight (file)', i.bitsPerWeight.toFixed(3)],
+    ['Weights in memory (float32 after decoding, est.)', formatBytes(i.bytesInMemory)],
+    ['Load time', `${i.loadTimeMs.toFixed(0)} ms (session ${i.sessionMs.toFixed(0)} ms)`],
+    ['SHA-256', i.sha256],
+  ];
+  $<HTMLDListElement>('model-info').replaceChildren(
+    ...rows.flatMap(([k, v]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = v;
+      return [dt, dd];
+    }),
+  );
+}
+
+async function start(): Promise<void> {
+  const data = (await (await fetch('app-data.json')).json()) as AppData;
+  $<HTMLParagraphElement>('model-name').textContent = data.modelName;
+  renderSizes($<HTMLTableElement>('size-table'), $<HTMLElement>('size-caption'), data);
+  const sampleImages = renderSamples(data);
+  wireInputs();
+
+  const worker = new Worker(new URL('./classifier.worker.ts', import.meta.url), { type: 'module' });
+  const classifier = createWorkerClassifier(worker);
+  status.textContent = 'Downloading the model…';
+  model = await classifier.loadModel(data.model, {
+    labels: data.classes,
+    wasmPaths: new URL('ort/', document.baseURI).href,
+    onProgress: (received, total) => {
+      progress.max = total ?? received;
+      progress.value = received;
+      status.textContent = `Downloading the model: ${formatBytes(received)}${total ? ` of ${formatBytes(total)}` : ''}`;
+    },
+  });
+  progress.max = 1;
+  progress.value = 1;
+  status.textContent = `Model ready in ${model.info.loadTimeMs.toFixed(0)} ms${model.info.fromCache ? ' (from the offline cache)' : ''}.`;
+  status.dataset['state'] = 'ready';
+  renderInfo(model);
+  validateButton.disabled = false;
+  validateButton.addEventListener('click', () => {
+    validateButton.disabled = true;
+    busy = busy
+      .then(() => runValidation(model!, data, sampleImages, $<HTMLElement>('validate-summary'), $<HTMLTableElement>('validate-table')))
+      .then(() => undefined, (e: unknown) => fail('Validation failed', e))
+      .finally(() => {
+        validateButton.disabled = false;
+      });
+  });
+}
+
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  navigator.serviceWorker.register('./sw.js').catch((e: unknown) => {
+    console.warn('service worker not registered:', e);
+    // Without a service worker the app still works online; only the offline reload is lost.
+  });
+}
+
+start().catch((e: unknown) => fail('The model could not be loaded', e));
