@@ -1,0 +1,90 @@
+/**
+ * The example HTTP service on node:http: `POST /classify` takes image bytes (PNG, JPEG, WebP, GIF,
+ * TIFF, AVIF; any size, resized to the model's input) and answers the top-k classes as JSON;
+ * `GET /healthz` answers when the model is loaded. Client mistakes get a 4xx with a one-sentence
+ * JSON error (400 bad image or query, 404, 405, 413 too large, 415 not an image type); a failure
+ * in one request never stops the service.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ImageDecodeError, InputSizeError, type NodeModel } from '@onebit/runtime';
+import { BodyTooLargeError, readBody } from './read-body.js';
+
+export interface ServerOptions {
+  /** Largest accepted body in bytes (default 5 MB). */
+  readonly maxBytes?: number;
+  /** Default number of classes returned (default 5); `?topK=` overrides per request. */
+  readonly topK?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 5_000_000;
+
+/** Content types /classify accepts; a missing type is accepted too (the bytes are sniffed). */
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/tiff', 'image/avif', 'application/octet-stream']);
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const fail = (res: ServerResponse, status: number, message: string, headers?: Record<string, string>): void => send(res, status, { error: message }, headers);
+
+export function createClassifyServer(model: NodeModel, options: ServerOptions = {}): Server {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const defaultTopK = options.topK ?? 5;
+  const started = Date.now();
+  let served = 0;
+
+  async function classify(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== '' && !IMAGE_TYPES.has(type)) {
+      req.resume();
+      return fail(res, 415, `Content-Type "${type}" is not an image type; send the image bytes as image/png, image/jpeg, image/webp or application/octet-stream.`);
+    }
+    const topKParam = url.searchParams.get('topK');
+    const topK = topKParam === null ? defaultTopK : Number(topKParam);
+    if (!Number.isInteger(topK) || topK < 1 || topK > model.info.numClasses) {
+      req.resume();
+      return fail(res, 400, `topK "${topKParam}" is not a whole number from 1 to ${model.info.numClasses}.`);
+    }
+    const body = await readBody(req, maxBytes);
+    if (body.length === 0) return fail(res, 400, 'The request body is empty; send the image bytes.');
+    const start = performance.now();
+    const top = await model.classify(body, { topK });
+    served++;
+    send(res, 200, { top, ms: Math.round((performance.now() - start) * 10) / 10 });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, `${req.method} is not allowed on /healthz; use GET.`, { allow: 'GET, HEAD' });
+      const { sha256, weights, backend } = model.info;
+      return send(res, 200, { status: 'ok', model: sha256, weights, backend, served, uptimeS: Math.round((Date.now() - started) / 1000) });
+    }
+    if (url.pathname === '/classify') {
+      if (req.method !== 'POST') {
+        req.resume();
+        return fail(res, 405, `${req.method} is not allowed on /classify; POST the image bytes.`, { allow: 'POST' });
+      }
+      return classify(req, res, url);
+    }
+    req.resume();
+    return fail(res, 404, `There is no ${url.pathname}; use POST /classify or GET /healthz.`);
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (e instanceof BodyTooLargeError) {
+        // Stop reading the oversized body: answer, then close this connection.
+        res.on('finish', () => req.socket.destroy());
+        fail(res, 413, e.message, { connection: 'close' });
+      } else if (e instanceof ImageDecodeError || e instanceof InputSizeError) {
+        fail(res, 400, e.message);
+      } else {
+        fail(res, 500, `The server failed on this request: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  });
+}

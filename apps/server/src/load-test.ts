@@ -1,0 +1,99 @@
+/**
+ * Load test for the example service over loopback: N POST /classify requests (CIFAR-10 test PNGs,
+ * round robin) from C concurrent clients, each sending its next request when the last one
+ * answers; reports requests/s, p50/p99/max latency and every non-200 status. Without --url it
+ * starts the service in this process on 127.0.0.1.
+ *
+ *   node dist/load-test.js [--requests 2000] [--concurrency 8] [--url http://127.0.0.1:8080] [--threads 2]
+ */
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { loadModel } from '@onebit/runtime';
+import { createClassifyServer } from './classify-server.js';
+import { cifarPngs, defaultModel } from './default-model.js';
+
+export interface LoadTestResult {
+  readonly requests: number;
+  readonly concurrency: number;
+  readonly ok: number;
+  /** Non-200 answers and network failures, by status (0 = network error). */
+  readonly errors: Readonly<Record<number, number>>;
+  readonly seconds: number;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** The q-quantile (0..1) of sorted values, nearest rank. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+export async function runLoadTest(baseUrl: string, bodies: readonly Uint8Array[], requests: number, concurrency: number): Promise<LoadTestResult> {
+  if (!Number.isInteger(requests) || requests < 1) throw new RangeError(`requests ${requests} is not a positive integer.`);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency ${concurrency} is not a positive integer.`);
+  const latencies: number[] = [];
+  const errors: Record<number, number> = {};
+  let next = 0;
+  const client = async (): Promise<void> => {
+    while (next < requests) {
+      const body = bodies[next++ % bodies.length]!;
+      const start = performance.now();
+      let status = 0;
+      try {
+        const res = await fetch(`${baseUrl}/classify`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'image/png' } });
+        await res.arrayBuffer();
+        status = res.status;
+      } catch {
+        status = 0;
+      }
+      latencies.push(performance.now() - start);
+      if (status !== 200) errors[status] = (errors[status] ?? 0) + 1;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const failed = Object.values(errors).reduce((a, b) => a + b, 0);
+  return {
+    requests, concurrency, ok: requests - failed, errors, seconds,
+    requestsPerSecond: requests / seconds,
+    p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1]!,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '8' }, url: { type: 'string' }, threads: { type: 'string', default: '2' } } });
+  const bodies = (await cifarPngs(20)).map((s) => s.png);
+  let url = values.url;
+  let stop = async (): Promise<void> => {};
+  if (!url) {
+    const { model: bytes, labels } = await defaultModel();
+    const model = await loadModel(bytes, { labels, threads: Number(values.threads) });
+    const server = createClassifyServer(model);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    stop = async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await model.dispose();
+    };
+  }
+  const requests = Number(values.requests);
+  const concurrency = Number(values.concurrency);
+  console.log(`load test: ${requests} requests from ${concurrency} clients against ${url}/classify`);
+  const r = await runLoadTest(url, bodies, requests, concurrency);
+  await stop();
+  console.log(`${r.ok}/${r.requests} ok, errors ${JSON.stringify(r.errors)}; ${r.seconds.toFixed(1)} s, ${r.requestsPerSecond.toFixed(1)} requests/s; latency p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms`);
+  if (r.ok !== r.requests) process.exitCode = 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
+}
