@@ -3,13 +3,13 @@
  * WRN releases (.mat), an ONNX model, or a PyTorch/safetensors state_dict applied onto the ONNX
  * graph exported from the same model (--graph) — and prints what happened to every weight.
  */
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, isOnebitWrnOnnx, type ConversionResult } from '@onebit/convert';
 import { decodeModel } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, parseScaleRule, type LayerPolicy } from '@onebit/onnx-binarize';
 import { writeFileAtomic } from '../atomic-write.js';
-import { confinedReader } from '../confined-reader.js';
+import { confinedReader } from '@onebit/onnx/confined-reader';
 import { readInput } from '../read-input.js';
 
 interface ConvertFlags {
@@ -91,7 +91,7 @@ export function registerConvert(program: Command): void {
           scale,
           policy,
           includeGemm: !!opts.includeGemm,
-          ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph), readExternalFile: confinedReader(opts.graph) } : { readExternalFile: confinedReader(input) }),
+          ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph), readExternalFile: confinedReader(dirname(resolve(opts.graph))) } : { readExternalFile: confinedReader(dirname(resolve(input))) }),
         });
       }
       writeFileAtomic(opts.output, result.bytes, [input, ...(opts.graph ? [opts.graph] : [])]);
