@@ -7,6 +7,7 @@
 import { zipSync } from 'fflate';
 import { crc32 } from '@onebit/container';
 import { PickleWriter, legacyTorchFile } from './seeds/pickle-writer.js';
+import { concatBytes } from './concat-bytes.js';
 
 function containerWithHeader(headerText: string, data = new Uint8Array(0)): Uint8Array {
   const text = new TextEncoder().encode(headerText);
@@ -36,19 +37,10 @@ function int32s(...values: number[]): Uint8Array {
   return out;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** A struct array of `count` elements with no fields (miMATRIX, class 2, field name length 8, no names). */
 function emptyStructArray(count: number, name: string): Uint8Array {
-  return matElement(14, concat(
+  return matElement(14, concatBytes(
     matElement(6, int32s(2, 0)), matElement(5, int32s(count, 1)), matElement(1, new TextEncoder().encode(name)),
     matElement(5, int32s(8)), matElement(1, new Uint8Array(0)),
   ));
@@ -102,11 +94,11 @@ export const CORPUS_INPUTS: Readonly<Record<string, () => Uint8Array>> = {
   })),
   // A cell of two field-less struct arrays (1000 and 2^20 elements): the per-struct limit let every struct create 2^20 objects from a few bytes.
   'mat-cell-of-empty-struct-arrays.mat': () => {
-    const cell = matElement(14, concat(
+    const cell = matElement(14, concatBytes(
       matElement(6, int32s(1, 0)), matElement(5, int32s(1, 2)), matElement(1, new TextEncoder().encode('c')),
       emptyStructArray(1000, ''), emptyStructArray(1 << 20, ''),
     ));
-    return concat(matHeader(), cell);
+    return concatBytes(matHeader(), cell);
   },
   // A deflated data.pkl whose central directory claims 4 GiB: fflate allocated the claimed size before inflating.
   'torch-zip-entry-claims-4gib.pt': () => {

@@ -6,6 +6,7 @@
  * current length, so fast-check shrinks a failure towards fewer, earlier edits.
  */
 import fc from 'fast-check';
+import { concatBytes } from './concat-bytes.js';
 
 /** One edit; `at`, `to` and `len` are reduced modulo the input length when applied. */
 export type Edit =
@@ -46,15 +47,6 @@ export function editArbitrary(recordSize?: number): fc.Arbitrary<Edit> {
   return fc.oneof(...edits);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 function lengthBytes(old: bigint, width: number, value: LengthValue): bigint {
   const bits = BigInt(width * 8);
@@ -101,11 +93,11 @@ export function applyEdit(input: Uint8Array, edit: Edit, recordSize?: number): U
     }
     case 'insert': {
       const at = pos(edit.at, 1);
-      return concat(input.subarray(0, at), edit.bytes, input.subarray(at));
+      return concatBytes(input.subarray(0, at), edit.bytes, input.subarray(at));
     }
     case 'delete': {
       const at = pos(edit.at);
-      return concat(input.subarray(0, at), input.subarray(at + edit.len));
+      return concatBytes(input.subarray(0, at), input.subarray(at + edit.len));
     }
     case 'truncate':
       return input.slice(0, pos(edit.at));
@@ -121,7 +113,7 @@ export function applyEdit(input: Uint8Array, edit: Edit, recordSize?: number): U
       const at = pos(edit.at);
       const chunk = input.slice(at, at + edit.len);
       const to = pos(edit.to, 1);
-      return concat(input.subarray(0, to), chunk, input.subarray(to));
+      return concatBytes(input.subarray(0, to), chunk, input.subarray(to));
     }
     case 'swap': {
       if (n < 2) return input;
@@ -141,7 +133,7 @@ export function applyEdit(input: Uint8Array, edit: Edit, recordSize?: number): U
       if (records === 0) return input;
       const a = (edit.a % records) * size;
       const b = (edit.b % records) * size;
-      if (edit.op === 'duplicate') return concat(input.subarray(0, b), input.subarray(a, a + size), input.subarray(b));
+      if (edit.op === 'duplicate') return concatBytes(input.subarray(0, b), input.subarray(a, a + size), input.subarray(b));
       const out = input.slice();
       out.set(input.subarray(b, b + size), a);
       out.set(input.subarray(a, a + size), b);

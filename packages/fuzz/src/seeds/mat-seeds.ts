@@ -5,19 +5,11 @@
  */
 import { zlibSync } from 'fflate';
 import type { Seed } from '../mutation.js';
+import { concatBytes } from '../concat-bytes.js';
 
 const miINT8 = 1, miUINT8 = 2, miINT32 = 5, miUINT32 = 6, miSINGLE = 7, miDOUBLE = 9, miMATRIX = 14, miCOMPRESSED = 15, miUTF8 = 16;
 const mxCELL = 1, mxSTRUCT = 2, mxCHAR = 4, mxDOUBLE = 6, mxSINGLE = 7, mxUINT8 = 9;
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function u32s(values: number[], le: boolean, signed = false): Uint8Array {
   const out = new Uint8Array(values.length * 4);
@@ -27,13 +19,13 @@ function u32s(values: number[], le: boolean, signed = false): Uint8Array {
 }
 
 function element(type: number, data: Uint8Array, le: boolean, small = false): Uint8Array {
-  if (small && data.length <= 4) return concat(u32s([(data.length << 16) | type], le), data, new Uint8Array(4 - data.length));
-  return concat(u32s([type, data.length], le), data, new Uint8Array((8 - (data.length % 8)) % 8));
+  if (small && data.length <= 4) return concatBytes(u32s([(data.length << 16) | type], le), data, new Uint8Array(4 - data.length));
+  return concatBytes(u32s([type, data.length], le), data, new Uint8Array((8 - (data.length % 8)) % 8));
 }
 
 function matrix(classCode: number, dims: number[], name: string, parts: Uint8Array[], le: boolean, flags = 0): Uint8Array {
   const nameBytes = new TextEncoder().encode(name);
-  return element(miMATRIX, concat(
+  return element(miMATRIX, concatBytes(
     element(miUINT32, u32s([flags | classCode, 0], le), le),
     element(miINT32, u32s(dims, le, true), le),
     element(miINT8, nameBytes, le, nameBytes.length > 0 && nameBytes.length <= 4),
@@ -64,7 +56,7 @@ function header(le: boolean): Uint8Array {
 
 function compressed(matrixElement: Uint8Array, le: boolean): Uint8Array {
   const z = zlibSync(matrixElement);
-  return concat(u32s([miCOMPRESSED, z.length], le), z);
+  return concatBytes(u32s([miCOMPRESSED, z.length], le), z);
 }
 
 function variables(le: boolean): Uint8Array[] {
@@ -94,9 +86,9 @@ export function matSeeds(): Seed[] {
   for (const le of [true, false]) {
     const vars = variables(le);
     const order = le ? 'le' : 'be';
-    seeds.push({ name: `mat/plain-${order}`, bytes: concat(header(le), ...vars) });
-    seeds.push({ name: `mat/compressed-${order}`, bytes: concat(header(le), ...vars.map((v) => compressed(v, le))) });
+    seeds.push({ name: `mat/plain-${order}`, bytes: concatBytes(header(le), ...vars) });
+    seeds.push({ name: `mat/compressed-${order}`, bytes: concatBytes(header(le), ...vars.map((v) => compressed(v, le))) });
   }
-  seeds.push({ name: 'mat/one-double', bytes: concat(header(true), variables(true)[0]!) });
+  seeds.push({ name: 'mat/one-double', bytes: concatBytes(header(true), variables(true)[0]!) });
   return seeds;
 }

@@ -5,6 +5,7 @@
  * in the legacy torch.save layout and in the torch zip layout.
  */
 import { zipSync } from 'fflate';
+import { concatBytes } from '../concat-bytes.js';
 
 export class PickleWriter {
   private readonly out: number[] = [];
@@ -87,13 +88,7 @@ export function legacyTorchFile(objectPickle: Uint8Array): Uint8Array {
     objectPickle,
     new PickleWriter().proto(2).emptyList().stop().bytes(),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /** A torch zip (torch >= 1.6 layout) with `archive/data.pkl` and any extra entries, stored uncompressed. */

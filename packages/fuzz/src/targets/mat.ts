@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { readMat } from '@onebit/mat';
 import { matSeeds } from '../seeds/mat-seeds.js';
 import type { FuzzTarget } from '../target.js';
+import { concatBytes } from '../concat-bytes.js';
 
 function tagged(type: number, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(8 + data.length + ((8 - (data.length % 8)) % 8));
@@ -58,13 +59,7 @@ function header(): Uint8Array {
 
 export const matGenerator: fc.Arbitrary<Uint8Array> = fc.array(varSpec, { minLength: 1, maxLength: 3 }).map((vars) => {
   const parts = [header(), ...vars.map((v, i) => matrixElement(v, `v${i}`))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 });
 
 export const matTarget: FuzzTarget = {
