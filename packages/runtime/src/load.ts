@@ -6,6 +6,7 @@
  */
 import { describeWrongFile } from '@onebit/core';
 import { sha256Hex, type ModelCache } from './content-hash.js';
+import { containerToOnnxBytes, isContainer } from './container-source.js';
 import { ModelLoadError } from './errors.js';
 import { createModel } from './model.js';
 import { readOnnxFacts, type OnnxFacts } from './onnx-facts.js';
@@ -25,9 +26,6 @@ export interface Platform<I> {
   /** Reads a local path with progress (Node only). */
   readLocal(path: string, onProgress?: ProgressCallback): Promise<Uint8Array>;
 }
-
-/** The `.onebit` container's magic bytes (packages/container FORMAT.md). */
-const CONTAINER_MAGIC = [0x89, 0x4f, 0x4e, 0x45, 0x42, 0x49, 0x54, 0x0a];
 
 interface Fetched { bytes: Uint8Array; downloaded: number; fromCache: boolean; url?: string; hash?: string }
 
@@ -68,9 +66,6 @@ async function obtain<I>(platform: Platform<I>, source: ModelSource, options: Lo
 export function inspectModelBytes(bytes: Uint8Array, name: string): OnnxFacts {
   const wrong = describeWrongFile(bytes, name);
   if (wrong) throw new ModelLoadError(wrong.charAt(0).toUpperCase() + wrong.slice(1));
-  if (bytes.length >= 8 && CONTAINER_MAGIC.every((b, i) => bytes[i] === b)) {
-    throw new ModelLoadError(`${name} is a .onebit container; loadModel needs the packed ONNX model (\`onebit convert <checkpoint> -o model.onnx\`).`);
-  }
   try {
     return readOnnxFacts(bytes);
   } catch (e) {
@@ -103,7 +98,9 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   const start = performance.now();
   const name = describeSource(source);
   const got = await obtain(platform, source, options);
-  const facts = inspectModelBytes(got.bytes, name);
+  // A .onebit container is the smaller download; it becomes the same packed ONNX in memory.
+  const onnx = isContainer(got.bytes) ? await containerToOnnxBytes(got.bytes, name) : got.bytes;
+  const facts = inspectModelBytes(onnx, name);
   const { input, output, shape, classes } = imageShape(facts, name);
   const labels = options.labels ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
   if (labels.length !== classes) throw new RangeError(`${labels.length} labels were given for a model with ${classes} classes.`);
@@ -114,7 +111,7 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   const sessionStart = performance.now();
   let session;
   try {
-    session = await platform.backend.createSession(got.bytes, options.threads);
+    session = await platform.backend.createSession(onnx, options.threads);
   } catch (e) {
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
     throw new ModelLoadError(`${platform.backend.name} could not load ${name.charAt(0).toLowerCase()}${name.slice(1)} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });

@@ -46,6 +46,19 @@ describe('classify through @onebit/runtime (node)', () => {
     expect(ranked.map((r) => r[0]!.index)).toEqual(fx.trueLabels);
   });
 
+  it('loads the .onebit container of the same model and classifies the 20 images identically', async () => {
+    const { convertToContainer } = await import('@onebit/convert');
+    const container = convertToContainer(fx.mat).bytes;
+    const fromContainer = await loadModel(container, { labels: fx.labels, cache: false });
+    try {
+      expect(await fromContainer.classifyBatch(fx.images, { topK: 5 })).toEqual(await model.classifyBatch(fx.images, { topK: 5 }));
+      expect(fromContainer.info.modelBytes).toBe(container.length);
+      expect(fromContainer.info.weights).toBe(26_737_120);
+    } finally {
+      await fromContainer.dispose();
+    }
+  });
+
   it('gives the same answers for PNG bytes as for raw pixels, and one image as for a batch', async () => {
     const pngs = await Promise.all(fx.images.slice(0, 4).map((im) => sharp(im.data, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer()));
     const fromPng = await model.classifyBatch(pngs, { topK: 3 });

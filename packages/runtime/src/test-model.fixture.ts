@@ -10,6 +10,8 @@ import type { RgbImage } from './types.js';
 
 export interface Fixture {
   readonly model: Uint8Array;
+  /** The authors' MATLAB release the model was converted from. */
+  readonly mat: Uint8Array;
   readonly binaryWeights: number;
   readonly labels: string[];
   readonly images: RgbImage[];
@@ -34,5 +36,5 @@ export async function loadFixture(count = 20): Promise<Fixture> {
     for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) data[p * 3 + c] = rec[1 + c * 1024 + p]!;
     images.push({ width: 32, height: 32, data });
   }
-  return { model: converted.bytes, binaryWeights: converted.summary.binaryWeights, labels, images, planar, trueLabels };
+  return { model: converted.bytes, mat: new Uint8Array(mat), binaryWeights: converted.summary.binaryWeights, labels, images, planar, trueLabels };
 }
