@@ -1,6 +1,6 @@
-/** Tests of the preprocessing presets: raw255 is the identity on bytes, cifar-torchvision matches float32 PyTorch. */
+/** Tests of the preprocessing presets: raw255 is the identity on bytes, cifar-torchvision matches float32 PyTorch, imagenet adds geometry, overrides. */
 import { describe, expect, it } from 'vitest';
-import { applyPreprocess, getPreprocess, preprocessNames, registerPreprocess } from './preprocess.js';
+import { applyPreprocess, customPreprocess, getPreprocess, preprocessNames, registerPreprocess } from './preprocess.js';
 
 describe('preprocessing presets', () => {
   const pixels = new Uint8Array([0, 255, 128, 1, /* G */ 0, 255, 128, 1, /* B */ 0, 255, 128, 1]);
@@ -40,5 +40,22 @@ describe('preprocessing presets', () => {
     expect(() => getPreprocess('nope')).toThrow(RangeError);
     expect(() => applyPreprocess(getPreprocess('raw255'), new Uint8Array(5), 3, 4)).toThrow(RangeError);
     expect(() => applyPreprocess(getPreprocess('cifar-torchvision'), new Uint8Array(8), 2, 4)).toThrow(/3 mean values but the images have 2 channels/);
+  });
+
+  it('imagenet is cifar-torchvision\'s normalisation plus resize 256 and centre crop 224', () => {
+    const imagenet = getPreprocess('imagenet');
+    expect([imagenet.resize, imagenet.crop]).toEqual([256, 224]);
+    expect([...applyPreprocess(imagenet, pixels, 3, 4)]).toEqual([...applyPreprocess(getPreprocess('cifar-torchvision'), pixels, 3, 4)]);
+  });
+
+  it('--mean/--std/--size/--crop overrides are named in the description', () => {
+    const custom = customPreprocess(getPreprocess('imagenet'), { mean: [0.5], std: [0.25], resize: 40, crop: 32 });
+    expect(custom.name).toBe('imagenet+custom');
+    expect(custom.description).toMatch(/; overridden: mean \[0\.5\], std \[0\.25\], size 40, crop 32$/);
+    expect([custom.resize, custom.crop]).toEqual([40, 32]);
+    expect([...applyPreprocess(custom, new Uint8Array([0, 255]), 1, 2)]).toEqual([Math.fround(-0.5 / 0.25), Math.fround(Math.fround(Math.fround(1) - 0.5) / 0.25)]);
+    expect(customPreprocess(getPreprocess('raw255'), {})).toBe(getPreprocess('raw255'));
+    expect(() => customPreprocess(getPreprocess('raw255'), { std: [0] })).toThrow('--std must be finite positive numbers, got [0].');
+    expect(() => customPreprocess(getPreprocess('raw255'), { crop: 1.5 })).toThrow('--crop must be a positive integer, got 1.5.');
   });
 });
