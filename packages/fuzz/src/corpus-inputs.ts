@@ -5,23 +5,10 @@
  * stays explained. The expected outcome of each is in expected-errors.json beside the files.
  */
 import { zipSync } from 'fflate';
-import { crc32 } from '@onebit/container';
 import { PickleWriter, legacyTorchFile } from './seeds/pickle-writer.js';
 import { concatBytes } from './concat-bytes.js';
+import { containerWithHeader } from './seeds/container-bytes.js';
 
-function containerWithHeader(headerText: string, data = new Uint8Array(0)): Uint8Array {
-  const text = new TextEncoder().encode(headerText);
-  const dataStart = Math.ceil((20 + text.length) / 64) * 64;
-  const out = new Uint8Array(dataStart + data.length);
-  out.set([0x89, 0x4f, 0x4e, 0x45, 0x42, 0x49, 0x54, 0x0a]);
-  const view = new DataView(out.buffer);
-  view.setUint32(8, 1, true);
-  view.setUint32(12, text.length, true);
-  view.setUint32(16, crc32(text), true);
-  out.set(text, 20);
-  out.set(data, dataStart);
-  return out;
-}
 
 function matElement(type: number, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(8 + data.length + ((8 - (data.length % 8)) % 8));

@@ -4,9 +4,10 @@
  * correct CRC around them, reaching the header validation and layout checks.
  */
 import fc from 'fast-check';
-import { crc32, readContainer, writeContainer } from '@onebit/container';
+import { readContainer, writeContainer } from '@onebit/container';
 import { packSigns } from '@onebit/bits';
 import type { Seed } from '../mutation.js';
+import { containerWithHeader } from '../seeds/container-bytes.js';
 import type { FuzzTarget } from '../target.js';
 
 function seeds(): Seed[] {
@@ -41,17 +42,7 @@ export const containerGenerator: fc.Arbitrary<Uint8Array> = fc.tuple(
   fc.option(json(section), { nil: undefined }),
   fc.uint8Array({ maxLength: 128 }),
 ).map(([model, tensors, graph, data]) => {
-  const text = new TextEncoder().encode(`{"model":${model},"tensors":${tensors}${graph === undefined ? '' : `,"graph":${graph}`}}`);
-  const dataStart = Math.ceil((20 + text.length) / 64) * 64;
-  const out = new Uint8Array(dataStart + data.length);
-  out.set([0x89, 0x4f, 0x4e, 0x45, 0x42, 0x49, 0x54, 0x0a]);
-  const view = new DataView(out.buffer);
-  view.setUint32(8, 1, true);
-  view.setUint32(12, text.length, true);
-  view.setUint32(16, crc32(text), true);
-  out.set(text, 20);
-  out.set(data, dataStart);
-  return out;
+  return containerWithHeader(`{"model":${model},"tensors":${tensors}${graph === undefined ? '' : `,"graph":${graph}`}}`, data);
 });
 
 export const containerTarget: FuzzTarget = {
