@@ -33,14 +33,14 @@ export function registerConvert(program: Command): void {
     .command('convert')
     .summary('convert a checkpoint to a 1-bit ONNX model')
     .description(
-      'Convert a checkpoint to an ONNX model whose binary weights are stored at 1 bit per weight (packed,\n' +
-        'decoded by a small standard-op subgraph that onnxruntime constant-folds at load) or as ±scale\n' +
-        'float32 (float). Inputs: the authors\' MATLAB and Keras WRN releases (.mat); an ONNX model (Conv\n' +
-        'weights, and Gemm/MatMul with --include-gemm, become sign(w)·scale; weights already ±a are packed\n' +
-        'losslessly); a PyTorch (.pt/.pth/.th) or safetensors state_dict applied onto the ONNX graph\n' +
-        'exported from the same model (--graph). Glob rules (*, ?) match initializer names; a weight matched\n' +
-        'by a keep rule and a binarize rule is an error.\n' +
-        'With -o <file>.onebit the result is the bit-packed container (the authors\' WRNs, from .mat, from\n' +
+      'Convert a checkpoint to an ONNX model whose binary weights are stored at 1 bit per weight (packed, ' +
+        'decoded by a small standard-op subgraph that onnxruntime constant-folds at load) or as ±scale ' +
+        'float32 (float). Inputs: the authors\' MATLAB and Keras WRN releases (.mat); an ONNX model (Conv ' +
+        'weights, and Gemm/MatMul with --include-gemm, become sign(w)·scale; weights already ±a are packed ' +
+        'losslessly); a PyTorch (.pt/.pth/.th) or safetensors state_dict applied onto the ONNX graph ' +
+        'exported from the same model (--graph). Glob rules (*, ?) match initializer names; a weight matched ' +
+        'by a keep rule and a binarize rule is an error. ' +
+        'With -o <file>.onebit the result is the bit-packed container (the authors\' WRNs, from .mat, from ' +
         'onebit\'s ONNX of them, or from another .onebit); a .onebit input converts back to ONNX bit-exactly.',
     )
     .argument('<input>', 'checkpoint to convert (.mat, .onnx, .pt/.pth/.th, .safetensors, .onebit)')

@@ -17,8 +17,8 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .summary("convert the authors' CIFAR-10 WRN and validate it (the default case)")
     .description(
-      "Convert the authors' 1-bit WRN-20-10 (MATLAB release) to a packed ONNX model, validate it on the\n" +
-        'CIFAR-10 test images with onnxruntime-node and compare with the reference logits. Data comes from\n' +
+      "Convert the authors' 1-bit WRN-20-10 (MATLAB release) to a packed ONNX model, validate it on the " +
+        'CIFAR-10 test images with onnxruntime-node and compare with the reference logits. Data comes from ' +
         '$ONEBIT_SHARED or ../shared, else is downloaded once from the official URLs into ~/.cache/onebit.',
     )
     .option('--out <dir>', 'folder for the converted model and report', 'out')

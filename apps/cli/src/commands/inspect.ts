@@ -16,10 +16,10 @@ export function registerInspect(program: Command): void {
     .command('inspect')
     .summary('show what a model file is and what it holds')
     .description(
-      'Detect the format of a model file and list what it holds: variables or tensors with dtype, shape and\n' +
-        'bytes, which are already binary or would be binarized (with their distance from ±a), checkpoint\n' +
-        "metadata such as epoch and best_prec1, and for the authors' WRN releases the network read from it.\n" +
-        'With --sizes (WRN models): a per-layer size table of the .onebit container and the download size of\n' +
+      'Detect the format of a model file and list what it holds: variables or tensors with dtype, shape and ' +
+        'bytes, which are already binary or would be binarized (with their distance from ±a), checkpoint ' +
+        "metadata such as epoch and best_prec1, and for the authors' WRN releases the network read from it. " +
+        'With --sizes (WRN models): a per-layer size table of the .onebit container and the download size of ' +
         `the container, the packed ONNX and the float ONNX (${COMPRESSION_LABEL}).`,
     )
     .argument('<file>', 'model file (.onnx, .mat, .pt/.pth/.th, .safetensors, .onebit)')

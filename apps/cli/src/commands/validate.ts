@@ -50,10 +50,10 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .summary('measure a model\'s accuracy on a labelled dataset')
     .description(
-      'Run an ONNX classifier over a labelled dataset with onnxruntime and report top-1/top-5 error (with a\n' +
-        '95 % confidence interval), throughput and, given reference logits, top-1 agreement and max |Δlogit|.\n' +
-        'Datasets: CIFAR-10/100 binary batches, MNIST IDX files, or a folder of JPEG/PNG images with labels.csv\n' +
-        '(filename,class_index) or a "filename index" ground-truth file and classes.txt (format detected).\n' +
+      'Run an ONNX classifier over a labelled dataset with onnxruntime and report top-1/top-5 error (with a ' +
+        '95 % confidence interval), throughput and, given reference logits, top-1 agreement and max |Δlogit|. ' +
+        'Datasets: CIFAR-10/100 binary batches, MNIST IDX files, or a folder of JPEG/PNG images with labels.csv ' +
+        '(filename,class_index) or a "filename index" ground-truth file and classes.txt (format detected). ' +
         'Gates exit with status 1 and a line naming the gate, the measured value and the limit.',
     )
     .argument('<model>', 'ONNX model to validate')
