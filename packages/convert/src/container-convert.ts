@@ -5,12 +5,14 @@
  */
 import { readContainer, writeContainer, type Container } from '@onebit/container';
 import { UnsupportedError } from '@onebit/core';
-import { decodeModel } from '@onebit/onnx';
+import { decodeModel, encodeModel } from '@onebit/onnx';
 import { countWeights, type WrnNetwork } from '@onebit/wrn';
 import { networkToOnnx, readNetwork, type ConversionResult, type ConvertOptions } from './convert.js';
 import { detectFormat, FORMAT_NAMES } from './detect-format.js';
 import { isOnebitWrnOnnx, onnxToWrn } from './onnx-to-wrn.js';
 import { containerToWrn, isWrnContainer, wrnToContainer } from './wrn-container.js';
+import { containerToGraph, graphToContainer, isGraphContainer } from './graph-container.js';
+import type { GraphConversionResult } from './convert-graph.js';
 
 export interface ContainerResult {
   readonly container: Container;
@@ -40,8 +42,47 @@ export function convertToContainer(bytes: Uint8Array, fileName = 'the file'): Co
 }
 
 export function containerToOnnx(bytes: Uint8Array, options: ConvertOptions = {}): ConversionResult {
+  if (detectFormat(bytes, options.fileName) === 'onebit') {
+    const c = readContainer(bytes);
+    if (isGraphContainer(c)) return graphContainerToOnnx(c, options.weights ?? 'packed');
+  }
   const network = readAnyNetwork(bytes, options.fileName);
   return networkToOnnx(network, FORMAT_NAMES.onebit, options);
 }
 
 
+
+/** A binarized ONNX graph (from convertGraphModel) as a .onebit container. */
+export function graphResultToContainer(result: GraphConversionResult, sourceName: string): { container: Container; bytes: Uint8Array } {
+  const container = graphToContainer(result.source, result.binaryWeights, { source: sourceName, scaleRule: result.binarization.scaleRule });
+  return { container, bytes: writeContainer(container) };
+}
+
+function graphContainerToOnnx(c: Container, weights: 'packed' | 'float'): ConversionResult {
+  const model = containerToGraph(c, weights);
+  const out = encodeModel(model);
+  let n = 0;
+  for (const t of c.tensors) if (t.role === 'binary-weight') n += t.weight.dims.reduce((a, b) => a * b, 1);
+  const outDims = model.graph.outputs[0]?.dims;
+  const last = outDims?.[outDims.length - 1];
+  const initNames = new Set(model.graph.initializers.map((i) => i.name));
+  const input = model.graph.inputs.find((v) => !initNames.has(v.name));
+  return {
+    model,
+    bytes: out,
+    summary: {
+      inputFormat: FORMAT_NAMES.onebit,
+      family: 'ONNX graph',
+      weights,
+      binaryLayers: c.tensors.length,
+      binaryWeights: n,
+      numClasses: typeof last === 'number' ? last : 0,
+      inputShape: (input?.dims ?? []).map((d) => (typeof d === 'number' ? d : -1)),
+      preprocess: 'as the source model',
+      outputBytes: out.length,
+      bitsPerWeight: n ? (out.length * 8) / n : 0,
+      oneBitFloorBytes: Math.ceil(n / 8),
+      notes: {},
+    },
+  };
+}

@@ -5,6 +5,7 @@
  * data is loaded through a caller-supplied reader, so this module stays free of node: imports.
  */
 import type { ScaleRule } from '@onebit/binarize';
+import type { BinaryWeight } from '@onebit/bits';
 import { ModelError, UnsupportedError, WrongFileError, type Tensor } from '@onebit/core';
 import { applyStateDict, binarizeOnnxModel, type BinarizationReport, type LayerPolicy, type StateDictMatch } from '@onebit/onnx-binarize';
 import { decodeModel, encodeModel, resolveExternalData, type OnnxModel, type ReadExternalFile } from '@onebit/onnx';
@@ -32,6 +33,9 @@ export interface GraphConversionResult {
   readonly bytes: Uint8Array;
   readonly summary: ConversionSummary;
   readonly binarization: BinarizationReport;
+  /** The model before its weights were made binary (state_dict applied), and those weights. */
+  readonly source: OnnxModel;
+  readonly binaryWeights: ReadonlyMap<string, BinaryWeight>;
   /** Present for state_dict inputs. */
   readonly stateDict?: StateDictMatch;
 }
@@ -90,14 +94,14 @@ function convertGraphResolved(bytes: Uint8Array, format: ModelFormat, onnx: Onnx
     throw new UnsupportedError(`${fileName} is a ${FORMAT_NAMES[format]}; it is not converted through an ONNX graph.`);
   }
   const weights = options.weights ?? 'packed';
-  const { model: out, report } = binarizeOnnxModel(model, {
+  const { model: out, report, binaryWeights } = binarizeOnnxModel(model, {
     weights,
     ...(options.scale !== undefined ? { scale: options.scale } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.includeGemm ? { includeGemm: true } : {}),
   });
   const encoded = encodeModel(out);
-  return { model: out, bytes: encoded, summary: graphSummary(out, FORMAT_NAMES[format], stateDict ? 'state_dict on an ONNX graph' : 'ONNX graph', report, encoded.length), binarization: report, ...(stateDict ? { stateDict } : {}) };
+  return { model: out, bytes: encoded, summary: graphSummary(out, FORMAT_NAMES[format], stateDict ? 'state_dict on an ONNX graph' : 'ONNX graph', report, encoded.length), binarization: report, source: model, binaryWeights, ...(stateDict ? { stateDict } : {}) };
 }
 
 function graphSummary(m: OnnxModel, inputFormat: string, family: string, r: BinarizationReport, outputBytes: number): ConversionSummary {

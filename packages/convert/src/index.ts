@@ -6,3 +6,4 @@ export * from './inspect.js';
 export * from './wrn-container.js';
 export * from './onnx-to-wrn.js';
 export * from './container-convert.js';
+export * from './graph-container.js';

@@ -56,7 +56,14 @@ export interface BinarizationReport {
   readonly warning?: NotTrainedWarning;
 }
 
-export function binarizeOnnxModel(model: OnnxModel, options: BinarizeOnnxOptions = {}): { model: OnnxModel; report: BinarizationReport } {
+export interface BinarizedOnnx {
+  readonly model: OnnxModel;
+  readonly report: BinarizationReport;
+  /** The binary weights by initializer name (what the .onebit container stores). */
+  readonly binaryWeights: ReadonlyMap<string, BinaryWeight>;
+}
+
+export function binarizeOnnxModel(model: OnnxModel, options: BinarizeOnnxOptions = {}): BinarizedOnnx {
   const scaleRule = options.scale ?? 'he';
   const mode = options.weights ?? 'packed';
   const candidates = findWeightCandidates(model, options.includeGemm ?? false);
@@ -91,7 +98,7 @@ export function binarizeOnnxModel(model: OnnxModel, options: BinarizeOnnxOptions
     evidence,
     ...(warning ? { warning } : {}),
   };
-  return { model: replaceWithBinaryWeights(model, replacements, mode), report };
+  return { model: replaceWithBinaryWeights(model, replacements, mode), report, binaryWeights: replacements };
 }
 
 function reportScale(scale: number | Float32Array): number | number[] {

@@ -5,7 +5,8 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, isOnebitWrnOnnx, type ConversionResult } from '@onebit/convert';
+import type { Container } from '@onebit/container';
+import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, graphResultToContainer, isOnebitWrnOnnx, type ConversionResult, type GraphConversionResult } from '@onebit/convert';
 import { decodeModel } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, parseScaleRule, type LayerPolicy } from '@onebit/onnx-binarize';
 import { writeFileAtomic } from '../atomic-write.js';
@@ -68,31 +69,42 @@ export function registerConvert(program: Command): void {
       const graphFlags = opts.graph || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.scale !== 'he';
       const holdsWrn = format === 'mat' || format === 'onebit' || (format === 'onnx' && isOnebitWrnOnnx(decodeModel(bytes, fileName)));
       if (holdsWrn && graphFlags) throw new RangeError('--graph, --scale, --keep*, --binarize and --include-gemm apply to ONNX and state_dict inputs, not to the authors\' WRN releases.');
+      const graphOptions = {
+        fileName,
+        scale,
+        policy,
+        includeGemm: !!opts.includeGemm,
+        ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph), readExternalFile: confinedReader(dirname(resolve(opts.graph))) } : { readExternalFile: confinedReader(dirname(resolve(input))) }),
+      };
       if (opts.output.endsWith('.onebit')) {
-        const c = convertToContainer(bytes, fileName);
-        writeFileAtomic(opts.output, c.bytes, [input]);
+        let out: { bytes: Uint8Array; container: Container; what: string };
+        let report: GraphConversionResult | undefined;
+        if (holdsWrn) {
+          const c = convertToContainer(bytes, fileName);
+          out = { ...c, what: c.network.family };
+        } else {
+          report = await convertGraphModel(bytes, { ...graphOptions, weights: 'packed' });
+          out = { ...graphResultToContainer(report, fileName), what: 'ONNX graph with binary weights' };
+        }
+        writeFileAtomic(opts.output, out.bytes, [input, ...(opts.graph ? [opts.graph] : [])]);
         if (!opts.quiet) {
-          const binary = c.container.tensors.filter((t) => t.role === 'binary-weight');
+          const binary = out.container.tensors.filter((t) => t.role === 'binary-weight');
           const weights = binary.reduce((n, t) => n + (t.role === 'binary-weight' ? t.weight.dims.reduce((a, b) => a * b, 1) : 0), 0);
-          console.log(`input        ${fileName} → ${c.network.family}`);
-          console.log(`tensors      ${binary.length} binary (${weights.toLocaleString('en-US')} weights), ${c.container.tensors.length - binary.length} float`);
-          console.log(`size         ${c.bytes.length.toLocaleString('en-US')} bytes; 1-bit floor ${Math.ceil(weights / 8).toLocaleString('en-US')} bytes; ${((c.bytes.length * 8) / weights).toFixed(3)} bits/weight`);
+          if (report?.stateDict) for (const line of formatStateDictMatch(report.stateDict)) console.log(line);
+          if (report) for (const line of formatBinarizationReport(report.binarization).filter((l) => !l.startsWith('WARNING'))) console.log(line);
+          console.log(`input        ${fileName} → ${out.what}`);
+          console.log(`tensors      ${binary.length} binary (${weights.toLocaleString('en-US')} weights), ${out.container.tensors.length - binary.length} float${out.container.graph ? `, graph ${out.container.graph.length.toLocaleString('en-US')} bytes` : ''}`);
+          console.log(`size         ${out.bytes.length.toLocaleString('en-US')} bytes; 1-bit floor ${Math.ceil(weights / 8).toLocaleString('en-US')} bytes; ${((out.bytes.length * 8) / weights).toFixed(3)} bits/weight`);
           console.log(`wrote        ${opts.output} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
         }
+        if (report?.binarization.warning) console.error(`WARNING      ${report.binarization.warning.message}`);
         return;
       }
       let result: ConversionResult;
       if (holdsWrn) {
         result = containerToOnnx(bytes, { fileName, weights: opts.weights, opset });
       } else {
-        result = await convertGraphModel(bytes, {
-          fileName,
-          weights: opts.weights,
-          scale,
-          policy,
-          includeGemm: !!opts.includeGemm,
-          ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph), readExternalFile: confinedReader(dirname(resolve(opts.graph))) } : { readExternalFile: confinedReader(dirname(resolve(input))) }),
-        });
+        result = await convertGraphModel(bytes, { ...graphOptions, weights: opts.weights });
       }
       writeFileAtomic(opts.output, result.bytes, [input, ...(opts.graph ? [opts.graph] : [])]);
       if (!opts.quiet) {
