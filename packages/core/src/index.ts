@@ -4,3 +4,4 @@ export * from './dtype.js';
 export * from './tensor.js';
 export * from './byte-reader.js';
 export * from './wrong-file.js';
+export * from './pixel-tables.js';

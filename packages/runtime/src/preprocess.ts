@@ -4,15 +4,10 @@
  * CIFAR image gives the validator's exact input). `raw255` is the authors' WRN convention (bytes
  * as 0..255 floats, their first batch-norm normalises); `unit` is bytes / 255.
  */
+import { pixelTables, type PixelNormalization } from '@onebit/core';
 
-export interface PreprocessParams {
-  readonly name: string;
-  /** Multiplier applied to the byte first. */
-  readonly scale: number;
-  /** One value for all channels, or one per channel. */
-  readonly mean: readonly number[];
-  readonly std: readonly number[];
-}
+/** The normalisation a preset applies (the shared definition of @onebit/core). */
+export type PreprocessParams = PixelNormalization;
 
 /** A preset name, or explicit parameters. */
 export type PreprocessSpec = 'raw255' | 'unit' | PreprocessParams;
@@ -30,26 +25,9 @@ export function preprocessParams(spec: PreprocessSpec | string): PreprocessParam
   return p;
 }
 
-/** One 256-entry float32 table per channel: every byte's preprocessed value. */
+/** One 256-entry float32 table per channel: every byte's preprocessed value (shared with @onebit/validate). */
 export function preprocessTables(params: PreprocessParams, channels: number): Float32Array[] {
-  const f = Math.fround;
-  const pick = (values: readonly number[], what: string, c: number): number => {
-    if (values.length === 1) return values[0]!;
-    if (values.length !== channels) throw new RangeError(`Preprocessing "${params.name}" has ${values.length} ${what} values for a ${channels}-channel model.`);
-    return values[c]!;
-  };
-  const tables: Float32Array[] = [];
-  for (let c = 0; c < channels; c++) {
-    const mean = f(pick(params.mean, 'mean', c));
-    const std = f(pick(params.std, 'std', c));
-    const table = new Float32Array(256);
-    for (let v = 0; v < 256; v++) {
-      const scaled = params.scale === 1 ? v : params.scale === 1 / 255 ? f(v / 255) : f(v * f(params.scale));
-      table[v] = f(f(scaled - mean) / std);
-    }
-    tables.push(table);
-  }
-  return tables;
+  return pixelTables(params, channels, 'the model inputs');
 }
 
 /**

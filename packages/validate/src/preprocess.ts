@@ -4,6 +4,7 @@
  * input matches the reference implementation bit for bit. A preset may also carry geometry (resize the
  * shorter side, centre crop), applied to the uint8 pixels when the images are loaded (see resize.ts).
  */
+import { pixelTables } from '@onebit/core';
 
 export interface PreprocessPreset {
   readonly name: string;
@@ -96,7 +97,7 @@ export function applyPreprocess(preset: PreprocessPreset, pixels: Uint8Array, ch
   if (!Number.isInteger(channels) || channels < 1 || !Number.isInteger(plane) || plane < 1 || pixels.length % (channels * plane) !== 0) {
     throw new RangeError(`${pixels.length} pixels are not a whole number of ${channels}×${plane} images.`);
   }
-  const tables = lookupTables(preset, channels);
+  const tables = pixelTables(preset, channels);
   const result = out && out.length >= pixels.length ? out.subarray(0, pixels.length) : new Float32Array(pixels.length);
   for (let start = 0, c = 0; start < pixels.length; start += plane, c = (c + 1) % channels) {
     const table = tables[c]!;
@@ -105,25 +106,3 @@ export function applyPreprocess(preset: PreprocessPreset, pixels: Uint8Array, ch
   return result;
 }
 
-/** One 256-entry float32 table per channel: every byte value's preprocessed result. */
-function lookupTables(preset: PreprocessPreset, channels: number): Float32Array[] {
-  const pick = (values: readonly number[], what: string, c: number): number => {
-    if (values.length === 1) return values[0]!;
-    if (values.length !== channels) throw new RangeError(`Preprocessing "${preset.name}" has ${values.length} ${what} values but the images have ${channels} channels.`);
-    return values[c]!;
-  };
-  const f = Math.fround;
-  const tables: Float32Array[] = [];
-  for (let c = 0; c < channels; c++) {
-    const mean = f(pick(preset.mean, 'mean', c));
-    const std = f(pick(preset.std, 'std', c));
-    const table = new Float32Array(256);
-    for (let v = 0; v < 256; v++) {
-      // Each step rounds to float32, like torchvision's ToTensor (div 255) then Normalize (sub_, div_).
-      const scaled = preset.scale === 1 ? v : preset.scale === 1 / 255 ? f(v / 255) : f(v * f(preset.scale));
-      table[v] = f(f(scaled - mean) / std);
-    }
-    tables.push(table);
-  }
-  return tables;
-}
