@@ -5,6 +5,8 @@
  * stays explained. The expected outcome of each is in expected-errors.json beside the files.
  */
 import { zipSync } from 'fflate';
+import { tensor } from '@onebit/core';
+import { GraphBuilder, encodeModel } from '@onebit/onnx';
 import { PickleWriter, legacyTorchFile } from './seeds/pickle-writer.js';
 import { concatBytes } from './concat-bytes.js';
 import { containerWithHeader } from './seeds/container-bytes.js';
@@ -91,5 +93,13 @@ export const CORPUS_INPUTS: Readonly<Record<string, () => Uint8Array>> = {
   'torch-zip-entry-claims-4gib.pt': () => {
     const pkl = new PickleWriter().proto(2).emptyDict().stop().bytes();
     return lieAboutSize(zipSync({ 'archive/data.pkl': pkl, 'archive/version': new TextEncoder().encode('3\n') }, { level: 6, mtime: new Date(2024, 0, 1) }), 0xfffffff0);
+  },
+  // A Conv model importing default-domain opset 0: emitting the packed decode chain threw a RangeError.
+  'convert-graph-opset-0.onnx': () => {
+    const g = new GraphBuilder('g');
+    g.input('x', 'float32', [1, 1, 2, 2]);
+    g.initializer('w', tensor('float32', [1, 1, 1, 1], new Float32Array([0.5])));
+    g.output('y', 'float32', [1, 1, 2, 2], g.node('Conv', ['x', 'w']));
+    return encodeModel(g.build({ opset: 0, irVersion: 8 }));
   },
 };

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { ModelError, tensor } from '@onebit/core';
+import { ModelError, UnsupportedError, tensor } from '@onebit/core';
 import { packSigns, type BinaryWeight } from '@onebit/bits';
 import { GraphBuilder } from './graph-builder.js';
 import { decodeModel, encodeModel } from './model-proto.js';
@@ -94,5 +94,11 @@ describe('replaceWithBinaryWeights', () => {
     const m = model();
     m.graph.initializers.push({ name: 'a.bits', tensor: tensor('float32', [1], new Float32Array(1)) });
     expect(() => replaceWithBinaryWeights(m, weights, 'packed')).toThrow("Packing needs the value name 'a.bits' but the graph already uses it.");
+  });
+
+  it('EXPECTED FAILURE: a model importing an opset outside 7–21 is refused with a typed error (fuzz: opset 0)', () => {
+    const m = model();
+    const bad = { ...m, opsetImports: [{ domain: '', version: 0 }] };
+    expect(() => replaceWithBinaryWeights(bad, weights, 'packed')).toThrow(new UnsupportedError('the model imports default-domain opset 0; onebit writes binary weights into models of opset 7–21 only.'));
   });
 });

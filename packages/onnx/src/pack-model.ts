@@ -5,10 +5,11 @@
  * 1-bit storage and decode subgraph of addBinaryWeight (see ../PACKED.md), inserted just before the
  * first node that reads the weight.
  */
-import { ModelError, formatDims, type Tensor } from '@onebit/core';
+import { ModelError, UnsupportedError, formatDims, type Tensor } from '@onebit/core';
 import type { BinaryWeight } from '@onebit/bits';
 import { addBinaryWeight, type BinaryWeightMode } from './emit-binary-weight.js';
 import { GraphBuilder } from './graph-builder.js';
+import { MAX_OPSET, MIN_OPSET } from './ir-version.js';
 import type { OnnxGraph, OnnxInitializer, OnnxModel, OnnxNode } from './model.js';
 
 /** The IR version from which initializers need not be graph inputs (the decode chain relies on it). */
@@ -35,6 +36,10 @@ export function replaceWithBinaryWeights(model: OnnxModel, weights: ReadonlyMap<
   const b = new GraphBuilder(g.name || 'graph');
   const chains = new Map<string, number>();
   const opset = defaultOpset(model);
+  // The opset comes from the file: one the decode chain cannot be written for is the model's problem, not a bug.
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw new UnsupportedError(`the model imports default-domain opset ${opset}; onebit writes binary weights into models of opset ${MIN_OPSET}–${MAX_OPSET} only.`);
+  }
   for (const [name, w] of weights) {
     addBinaryWeight(b, name, w, mode, opset);
     chains.set(name, b.graph().nodes.length);

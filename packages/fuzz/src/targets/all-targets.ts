@@ -2,7 +2,9 @@
 import type { FuzzTarget } from '../target.js';
 import { cifarTarget } from './cifar.js';
 import { containerTarget } from './container.js';
+import { convertGraphTarget } from './convert-graph.js';
 import { detectFormatTarget } from './detect-format.js';
+import { imageFolderTarget } from './image-folder.js';
 import { matTarget } from './mat.js';
 import { mnistTarget } from './mnist.js';
 import { npyTarget } from './npy.js';
@@ -16,6 +18,7 @@ import { torchZipTarget } from './torch-zip.js';
 export const ALL_TARGETS: readonly FuzzTarget[] = [
   onnxTarget, onnxExternalTarget, torchZipTarget, torchLegacyTarget, pickleTarget, safetensorsTarget,
   matTarget, containerTarget, cifarTarget, mnistTarget, npyTarget, detectFormatTarget,
+  imageFolderTarget, convertGraphTarget,
 ];
 
 /** The target named `name`; throws a RangeError listing the names otherwise. */
