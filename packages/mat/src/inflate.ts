@@ -1,22 +1,28 @@
 /**
  * Inflates the zlib stream of an miCOMPRESSED element with fflate, feeding it in small slices so
  * that the output can be counted and refused once it passes a limit (a zip bomb never gets to
- * allocate its full size).
+ * allocate its full size). The limit is for the whole file, so many compressed elements cannot
+ * add up past it either.
  */
 import { FormatError, LimitError } from '@onebit/core';
 import { Unzlib } from 'fflate';
 
 const SLICE_BYTES = 64 * 1024;
 
-/** The inflated bytes of `compressed`; `offset` is the element's position, for messages. */
-export function inflateLimited(compressed: Uint8Array, maxBytes: number, offset: number): Uint8Array {
+/**
+ * The inflated bytes of `compressed`; `offset` is the element's position, for messages. `maxBytes`
+ * bounds the whole file's inflated data, of which earlier compressed elements already used `used`.
+ */
+export function inflateLimited(compressed: Uint8Array, maxBytes: number, offset: number, used = 0): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
   const stream = new Unzlib((chunk, final) => {
     total += chunk.length;
-    if (total > maxBytes) {
-      throw new LimitError(`MAT: compressed element at byte ${offset} inflates to more than the ${maxBytes}-byte limit (maxInflatedBytes).`);
+    if (used + total > maxBytes) {
+      throw new LimitError(used === 0
+        ? `MAT: compressed element at byte ${offset} inflates to more than the ${maxBytes}-byte limit (maxInflatedBytes).`
+        : `MAT: compressed element at byte ${offset} inflates past the ${maxBytes}-byte limit (maxInflatedBytes) on top of the ${used} bytes earlier compressed elements inflated to.`);
     }
     chunks.push(chunk);
     if (final) ended = true;

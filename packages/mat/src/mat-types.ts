@@ -69,7 +69,7 @@ export type MatFile = {
 };
 
 export type ReadMatOptions = {
-  /** Largest total a single compressed variable may inflate to, in bytes (default 2 GiB). */
+  /** Most bytes all compressed variables of the file may inflate to, together (default 512 MiB). */
   maxInflatedBytes?: number;
   /** Deepest nesting of cells and structs accepted (default 64). */
   maxDepth?: number;

@@ -4,8 +4,9 @@
  * struct, big-endian), then corrupt and unsupported inputs with their exact messages.
  */
 import { describe, expect, it } from 'vitest';
+import { constants, deflateSync } from 'node:zlib';
 import { FormatError, LimitError, OnebitError, TruncatedError, UnsupportedError } from '@onebit/core';
-import { readMat } from './read-mat.js';
+import { DEFAULT_MAX_INFLATED_BYTES, readMat } from './read-mat.js';
 import {
   miDOUBLE, miINT16, miINT32, miINT64, miINT8, miMATRIX, miSINGLE, miUINT16, miUINT8, miUTF16, miUTF8,
   mxCELL_CLASS, mxCHAR_CLASS, mxSTRUCT_CLASS, FLAG_COMPLEX, FLAG_LOGICAL,
@@ -286,6 +287,27 @@ describe('readMat: corrupt and unsupported input', () => {
     expect(() => readMat(matFile(true, numericHuge))).toThrow(/^MAT: real part of "h" at byte 176 has 1 bytes but 1099511627776 miUINT8 \(2\) values need/);
     const overflow = numeric('o', DOUBLE, [2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1], miUINT8, [1]);
     expect(() => readMat(matFile(true, overflow))).toThrow(LimitError);
+  });
+
+  it('EXPECTED FAILURE: the default limit (512 MiB) refuses a 530 KB zlib bomb while inflating it', () => {
+    expect(DEFAULT_MAX_INFLATED_BYTES).toBe(512 * 1024 ** 2);
+    const z = new Uint8Array(deflateSync(Buffer.alloc(520 * 1024 ** 2), { level: 9, strategy: constants.Z_RLE }));
+    expect(z.length).toBeLessThan(600_000);
+    const tag = new Uint8Array(8);
+    new DataView(tag.buffer).setUint32(0, 15, true); // miCOMPRESSED
+    new DataView(tag.buffer).setUint32(4, z.length, true);
+    expect(() => readMat(matFile(true, concat(tag, z)))).toThrow(
+      new LimitError('MAT: compressed element at byte 128 inflates to more than the 536870912-byte limit (maxInflatedBytes).'),
+    );
+  }, 30_000);
+
+  it('EXPECTED FAILURE: the inflated-size limit holds for all compressed variables together', () => {
+    const v = (name: string) => compressed(numeric(name, DOUBLE, [1, 512], miDOUBLE, new Array<number>(512).fill(0)));
+    const two = matFile(true, v('a'), v('b'));
+    expect([...readMat(two, { maxInflatedBytes: 8400 }).variables.keys()]).toEqual(['a', 'b']);
+    expect(() => readMat(two, { maxInflatedBytes: 6000 })).toThrow(
+      new LimitError(`MAT: compressed element at byte ${128 + v('a').length} inflates past the 6000-byte limit (maxInflatedBytes) on top of the 4152 bytes earlier compressed elements inflated to.`),
+    );
   });
 
   it('EXPECTED FAILURE: the inflated-size and nesting-depth limits', () => {
