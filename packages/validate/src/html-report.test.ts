@@ -1,6 +1,7 @@
 /**
  * The HTML report opens in headless Chromium with every network request refused, and its confusion
- * heat map and misclassified-image thumbnails render: test-data/mean-rgb.onnx on 100 real CIFAR-10
+ * heat map (with its axis titles and a class-name tick beside each row and under each column) and
+ * misclassified-image thumbnails render: test-data/mean-rgb.onnx on 100 real CIFAR-10
  * images (a poor classifier, so there are misclassified images). The screenshot is saved under
  * test-results/ (gitignored) for a human look.
  */
@@ -29,6 +30,8 @@ describe('HTML report', () => {
     });
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(html).toContain('FAIL --expect-top1-error');
+    expect(html).toContain('>true class</div>');
+    expect(html).toContain('>predicted class</div>');
 
     const browser = await launchChromium();
     try {
@@ -55,6 +58,18 @@ describe('HTML report', () => {
           perClassRows: document.querySelectorAll('#perclass tr').length,
         };
       });
+      // Each tick label is visible, beside its row (y) or under its column (x) of the canvas.
+      const axes = await page.evaluate(() => {
+        const box = (e: Element): DOMRect => e.getBoundingClientRect();
+        const canvas = box(document.getElementById('heat')!);
+        const title = (id: string) => ({ text: document.getElementById(id)?.textContent, box: box(document.getElementById(id)!) });
+        return {
+          canvas: { left: canvas.left, top: canvas.top, right: canvas.right, bottom: canvas.bottom },
+          ytitle: title('heat-ytitle'), xtitle: title('heat-xtitle'),
+          yticks: [...document.querySelectorAll('#heat-yticks span')].map((e) => ({ text: e.textContent, mid: (box(e).top + box(e).bottom) / 2, right: box(e).right, w: box(e).width })),
+          xticks: [...document.querySelectorAll('#heat-xticks span')].map((e) => ({ text: e.textContent, mid: (box(e).left + box(e).right) / 2, top: box(e).top, h: box(e).height })),
+        };
+      });
       expect(requests).toEqual([]);
       expect(state.width).toBe(600);
       expect(state.drawn).toBe(report.confusion.flat().filter((c) => c > 0).length);
@@ -64,6 +79,24 @@ describe('HTML report', () => {
       expect(state.figures).toBe(40);
       expect(state.top3).toBe(3);
       expect(state.perClassRows).toBe(11);
+      const { canvas, ytitle, xtitle, yticks, xticks } = axes;
+      expect(ytitle.text).toBe('true class');
+      expect(ytitle.box.right).toBeLessThanOrEqual(canvas.left);
+      expect(ytitle.box.height).toBeGreaterThan(ytitle.box.width); // written vertically
+      expect(xtitle.text).toBe('predicted class');
+      expect(xtitle.box.top).toBeGreaterThanOrEqual(canvas.bottom);
+      expect(yticks.map((t) => t.text)).toEqual(classNames);
+      expect(xticks.map((t) => t.text)).toEqual(classNames);
+      yticks.forEach((t, i) => {
+        expect(Math.abs(t.mid - (canvas.top + 1 + 60 * i + 30))).toBeLessThan(2);
+        expect(t.right).toBeLessThanOrEqual(canvas.left);
+        expect(t.w).toBeGreaterThan(10);
+      });
+      xticks.forEach((t, i) => {
+        expect(Math.abs(t.mid - (canvas.left + 1 + 60 * i + 30))).toBeLessThan(2);
+        expect(t.top).toBeGreaterThanOrEqual(canvas.bottom - 1);
+        expect(t.h).toBeGreaterThan(10);
+      });
       mkdirSync(new URL('../test-results/', import.meta.url), { recursive: true });
       const shot = await page.screenshot({ path: new URL('../test-results/html-report.png', import.meta.url).pathname, fullPage: true });
       expect(shot.length).toBeGreaterThan(10_000);

@@ -1,10 +1,12 @@
 /**
  * The HTML report: one self-contained file (no network, no external scripts, fonts or images) with
  * the summary, the checks, a confusion-matrix heat map (a canvas drawn by an inline script from the
- * matrix's non-zero cells, rows normalised per true class), per-class accuracy bars and the
+ * matrix's non-zero cells, rows normalised per true class, with axis titles and, for up to 20
+ * classes, class-name tick labels from heat-map.ts), per-class accuracy bars and the
  * misclassified images as embedded `data:` thumbnails with their top-3 predictions.
  */
 import type { Check } from './gates.js';
+import { HEAT_MAP_CSS, HEAT_MAP_PIXELS, heatMapHtml } from './heat-map.js';
 import type { ReportJson } from './merge-reports.js';
 
 export interface HtmlReportOptions {
@@ -74,6 +76,7 @@ table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #dd
 figure img{width:96px;height:96px;image-rendering:pixelated;border:1px solid #999}
 figure ol{margin:2px 0 0 18px;padding:0}.hit{color:#17692b}.noimg{width:96px;height:96px;background:#eee}
 .perclass{max-height:480px;overflow:auto;display:inline-block}
+${HEAT_MAP_CSS}
 </style></head><body>
 <h1>${esc(options.title ?? 'onebit validation report')}</h1>
 <h2>Summary</h2>
@@ -81,7 +84,7 @@ figure ol{margin:2px 0 0 18px;padding:0}.hit{color:#17692b}.noimg{width:96px;hei
 ${checks.length ? `<h2>Checks</h2><ul id="checks">${checks.map((c) => `<li class="${c.passed ? 'pass' : 'fail'}">${esc(c.message)}</li>`).join('')}</ul>` : ''}
 <h2>Confusion matrix</h2>
 <p>Rows: true class, columns: predicted class; colour = fraction of the row's images (white 0 → dark blue 1). ${report.numClasses} classes.</p>
-<canvas id="heat" width="10" height="10"></canvas>
+${heatMapHtml(report.numClasses, names)}
 <h2>Per-class accuracy</h2>
 <div class="perclass"><table id="perclass"><tr><th>#</th><th>class</th><th>images</th><th>accuracy</th><th></th></tr>${bars.join('')}</table></div>
 <h2>Misclassified images (${wrong.length}${shown.length < wrong.length ? `, first ${shown.length} shown` : ''})</h2>
@@ -89,7 +92,7 @@ ${checks.length ? `<h2>Checks</h2><ul id="checks">${checks.map((c) => `<li class
 <script>
 (function () {
   var n = ${report.numClasses}, cells = ${JSON.stringify(cells)}, counts = ${JSON.stringify(report.perClassCount)};
-  var cell = Math.max(1, Math.floor(600 / n)), canvas = document.getElementById('heat');
+  var cell = Math.max(1, Math.floor(${HEAT_MAP_PIXELS} / Math.max(1, n))), canvas = document.getElementById('heat');
   canvas.width = canvas.height = n * cell;
   var g = canvas.getContext('2d');
   g.fillStyle = '#fff'; g.fillRect(0, 0, n * cell, n * cell);
