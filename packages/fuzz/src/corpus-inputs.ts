@@ -10,6 +10,7 @@ import { GraphBuilder, encodeModel } from '@onebit/onnx';
 import { PickleWriter, legacyTorchFile } from './seeds/pickle-writer.js';
 import { concatBytes } from './concat-bytes.js';
 import { containerWithHeader } from './seeds/container-bytes.js';
+import { matHeader } from './seeds/mat-seeds.js';
 
 
 function matElement(type: number, data: Uint8Array): Uint8Array {
@@ -35,15 +36,6 @@ function emptyStructArray(count: number, name: string): Uint8Array {
   ));
 }
 
-function matHeader(): Uint8Array {
-  const out = new Uint8Array(128).fill(0x20);
-  out.set(new TextEncoder().encode('MATLAB 5.0 MAT-file, onebit fuzz corpus'));
-  out.fill(0, 116, 124);
-  new DataView(out.buffer).setUint16(124, 0x0100, true);
-  out[126] = 0x49;
-  out[127] = 0x4d;
-  return out;
-}
 
 /** Patches the uncompressed-size field of every central directory entry (signature PK\x01\x02, field at +24). */
 function lieAboutSize(zip: Uint8Array, size: number): Uint8Array {
@@ -87,7 +79,7 @@ export const CORPUS_INPUTS: Readonly<Record<string, () => Uint8Array>> = {
       matElement(6, int32s(1, 0)), matElement(5, int32s(1, 2)), matElement(1, new TextEncoder().encode('c')),
       emptyStructArray(1000, ''), emptyStructArray(1 << 20, ''),
     ));
-    return concatBytes(matHeader(), cell);
+    return concatBytes(matHeader('MATLAB 5.0 MAT-file, onebit fuzz corpus'), cell);
   },
   // A deflated data.pkl whose central directory claims 4 GiB: fflate allocated the claimed size before inflating.
   'torch-zip-entry-claims-4gib.pt': () => {

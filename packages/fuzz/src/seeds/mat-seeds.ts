@@ -45,9 +45,12 @@ function singles(values: number[], le: boolean): Uint8Array {
   return out;
 }
 
-function header(le: boolean): Uint8Array {
+const SEED_TEXT = 'MATLAB 5.0 MAT-file, Platform: onebit fuzz seed';
+
+/** A level-5 header: `text` padded with spaces, version 0x0100, 'IM'/'MI' for the byte order. */
+export function matHeader(text: string, le = true): Uint8Array {
   const out = new Uint8Array(128).fill(0x20);
-  out.set(new TextEncoder().encode('MATLAB 5.0 MAT-file, Platform: onebit fuzz seed'));
+  out.set(new TextEncoder().encode(text));
   out.fill(0, 116, 124);
   new DataView(out.buffer).setUint16(124, 0x0100, le);
   new DataView(out.buffer).setUint16(126, 0x4d49, le);
@@ -86,9 +89,9 @@ export function matSeeds(): Seed[] {
   for (const le of [true, false]) {
     const vars = variables(le);
     const order = le ? 'le' : 'be';
-    seeds.push({ name: `mat/plain-${order}`, bytes: concatBytes(header(le), ...vars) });
-    seeds.push({ name: `mat/compressed-${order}`, bytes: concatBytes(header(le), ...vars.map((v) => compressed(v, le))) });
+    seeds.push({ name: `mat/plain-${order}`, bytes: concatBytes(matHeader(SEED_TEXT, le), ...vars) });
+    seeds.push({ name: `mat/compressed-${order}`, bytes: concatBytes(matHeader(SEED_TEXT, le), ...vars.map((v) => compressed(v, le))) });
   }
-  seeds.push({ name: 'mat/one-double', bytes: concatBytes(header(true), variables(true)[0]!) });
+  seeds.push({ name: 'mat/one-double', bytes: concatBytes(matHeader(SEED_TEXT), variables(true)[0]!) });
   return seeds;
 }

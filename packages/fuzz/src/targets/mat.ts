@@ -8,6 +8,7 @@ import { readMat } from '@onebit/mat';
 import { matSeeds } from '../seeds/mat-seeds.js';
 import type { FuzzTarget } from '../target.js';
 import { concatBytes } from '../concat-bytes.js';
+import { matHeader } from '../seeds/mat-seeds.js';
 
 function tagged(type: number, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(8 + data.length + ((8 - (data.length % 8)) % 8));
@@ -47,18 +48,9 @@ const varSpec: fc.Arbitrary<VarSpec> = fc.letrec<{ v: VarSpec }>((tie) => ({
   }),
 })).v;
 
-function header(): Uint8Array {
-  const out = new Uint8Array(128).fill(0x20);
-  out.set(new TextEncoder().encode('MATLAB 5.0 MAT-file, onebit fuzz'));
-  out.fill(0, 116, 124);
-  new DataView(out.buffer).setUint16(124, 0x0100, true);
-  out[126] = 0x49;
-  out[127] = 0x4d;
-  return out;
-}
 
 export const matGenerator: fc.Arbitrary<Uint8Array> = fc.array(varSpec, { minLength: 1, maxLength: 3 }).map((vars) => {
-  const parts = [header(), ...vars.map((v, i) => matrixElement(v, `v${i}`))];
+  const parts = [matHeader('MATLAB 5.0 MAT-file, onebit fuzz'), ...vars.map((v, i) => matrixElement(v, `v${i}`))];
   return concatBytes(...parts);
 });
 
