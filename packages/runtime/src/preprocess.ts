@@ -10,11 +10,12 @@ import { pixelTables, type PixelNormalization } from '@onebit/core';
 export type PreprocessParams = PixelNormalization;
 
 /** A preset name, or explicit parameters. */
-export type PreprocessSpec = 'raw255' | 'unit' | PreprocessParams;
+export type PreprocessSpec = 'raw255' | 'unit' | 'cifar-wrn' | PreprocessParams;
 
 const PRESETS: Readonly<Record<string, PreprocessParams>> = {
   raw255: { name: 'raw255', scale: 1, mean: [0], std: [1] },
   unit: { name: 'unit', scale: 1 / 255, mean: [0], std: [1] },
+  'cifar-wrn': { name: 'cifar-wrn', scale: 1 / 255, mean: [125.3 / 255, 123.0 / 255, 113.9 / 255], std: [63.0 / 255, 62.1 / 255, 66.7 / 255] },
 };
 
 /** The parameters of `spec`; an unknown preset name is a RangeError listing the known ones. */

@@ -41,7 +41,10 @@ export function registerPreprocess(preset: PreprocessPreset): void {
 }
 
 registerPreprocess({ name: 'raw255', description: 'RGB bytes as float32 0..255, NCHW, no scaling (the authors\' models; their first BN normalises)', scale: 1, mean: [0], std: [1] });
-registerPreprocess({ name: 'cifar-torchvision', description: '(u8/255 − mean)/std, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225], NCHW float32', scale: 1 / 255, mean: TORCHVISION_MEAN, std: TORCHVISION_STD });
+registerPreprocess({ name: 'cifar-torchvision', description: '(u8/255 − mean)/std with ImageNet\'s mean [0.485, 0.456, 0.406] and std [0.229, 0.224, 0.225] (what akamaster\'s CIFAR ResNet training code uses), NCHW float32', scale: 1 / 255, mean: TORCHVISION_MEAN, std: TORCHVISION_STD });
+// The CIFAR mean/std in 0..255 units that WRN training codes use (szagoruyko's wide-residual-networks
+// and binary-wide-resnet `create_dataset`): x/255 normalised by mean/255 and std/255.
+registerPreprocess({ name: 'cifar-wrn', description: '(u8/255 − mean/255)/(std/255), CIFAR mean [125.3, 123.0, 113.9], std [63.0, 62.1, 66.7] (WRN training codes), NCHW float32', scale: 1 / 255, mean: [125.3 / 255, 123.0 / 255, 113.9 / 255], std: [63.0 / 255, 62.1 / 255, 66.7 / 255] });
 
 registerPreprocess({
   name: 'imagenet',
