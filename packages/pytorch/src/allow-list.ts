@@ -1,11 +1,14 @@
 /**
  * The globals a checkpoint pickle may name, like torch.load(weights_only=True): containers,
  * tensor/parameter rebuilders, storage classes, dtypes and a few pure-data builtins. Each is
- * implemented here as plain data construction; any other global (os.system, builtins.eval,
- * subprocess.Popen, torch.load, ...) is refused with a SecurityError naming it.
+ * implemented here as plain data construction, as are numpy scalars, arrays and dtypes. Any other
+ * global (os.system, builtins.eval, subprocess.Popen, argparse.Namespace, ...) becomes an inert
+ * OpaqueGlobal: the unpickler lets it only be the class of an inert OpaqueObject (NEWOBJ), and refuses
+ * any call of it with a SecurityError naming it, so nothing outside this list is ever called.
  */
-import { FormatError, SecurityError, UnsupportedError } from '@onebit/core';
-import { PickleGlobal, describeValue } from './pickle-value.js';
+import { FormatError, UnsupportedError } from '@onebit/core';
+import { NumpyArrayRef, NumpyDtype, numpyDtype, numpyFromBuffer, numpyReconstruct, numpyScalar, setArrayState, setDtypeState } from './numpy-value.js';
+import { OpaqueGlobal, OpaqueObject, PickleGlobal, describeValue } from './pickle-value.js';
 import { TensorRef, rebuildTensor } from './rebuild-tensor.js';
 import { STORAGE_DTYPES } from './storage.js';
 
@@ -59,6 +62,18 @@ function handlers(format: string): Map<string, Call | null> {
       }
       return out;
     }],
+    // numpy values as plain data (numpy 1 spells the module numpy.core, numpy 2 numpy._core)
+    ['numpy.dtype', (args, offset) => numpyDtype(args, format, offset)],
+    ...['numpy.core', 'numpy._core'].flatMap((core): [string, Call][] => [
+      [`${core}.multiarray.scalar`, (args, offset) => numpyScalar(args, format, offset)],
+      [`${core}.multiarray._reconstruct`, (args) => {
+        const subtype = args[0];
+        // a subclass of ndarray (numpy.matrix, ...) is outside the list: keep it inert
+        if (subtype instanceof OpaqueGlobal) return new OpaqueObject(subtype.qualifiedName, []);
+        return numpyReconstruct();
+      }],
+      [`${core}.numeric._frombuffer`, (args, offset) => numpyFromBuffer(args, format, offset)],
+    ]),
     ['builtins.bytes', toBytes],
     ['builtins.bytearray', toBytes],
     ['builtins.set', toSet],
@@ -66,6 +81,7 @@ function handlers(format: string): Map<string, Call | null> {
     // Referenced as data, never called: storage classes (in persistent ids) and dtypes.
     ...Object.keys(STORAGE_DTYPES).map((name): [string, null] => [`torch.${name}`, null]),
     ...TORCH_DTYPES.map((name): [string, null] => [`torch.${name}`, null]),
+    ['numpy.ndarray', null],
   ];
   return new Map(entries);
 }
@@ -79,24 +95,28 @@ function iterable(value: unknown, format: string): Iterable<unknown> {
 /** Every allowed global as `module.name`, for documentation and `inspect`. */
 export const ALLOWED_GLOBALS: readonly string[] = [...handlers('pickle').keys()];
 
-/** A `findGlobal` for the unpickler that only returns allow-listed globals. */
-export function allowListedGlobals(format: string): (module: string, name: string, offset: number) => PickleGlobal {
+/**
+ * A `findGlobal` for the unpickler: allow-listed globals as callable PickleGlobals, anything else
+ * as an inert OpaqueGlobal that the unpickler never calls.
+ */
+export function allowListedGlobals(format: string): (module: string, name: string, offset: number) => PickleGlobal | OpaqueGlobal {
   const table = handlers(format);
   return (module, name, offset) => {
     const mod = PY2_MODULES[module] ?? module;
-    const qualified = `${mod}.${name}`;
-    const call = table.get(qualified);
-    if (call === undefined) {
-      const shown = qualified.length > 120 ? `${qualified.slice(0, 120)}…` : qualified;
-      throw new SecurityError(`${format}: global '${shown}' at byte ${offset} is not on the allow-list; onebit never executes code from a checkpoint.`);
-    }
+    const call = table.get(`${mod}.${name}`);
+    if (call === undefined) return new OpaqueGlobal(mod, name, offset, format);
     return new PickleGlobal(mod, name, call ?? undefined);
   };
 }
 
-/** BUILD for checkpoints: attributes on an OrderedDict (state_dict._metadata) or a tensor are dropped. */
+/**
+ * BUILD for checkpoints: numpy dtypes and arrays take their state; attributes on an OrderedDict
+ * (state_dict._metadata) or a tensor are dropped.
+ */
 export function buildAllowed(format: string): (target: unknown, state: unknown, offset: number) => void {
-  return (target, _state, offset) => {
+  return (target, state, offset) => {
+    if (target instanceof NumpyDtype) return setDtypeState(target, state, format, offset);
+    if (target instanceof NumpyArrayRef) return setArrayState(target, state, format, offset);
     if (target instanceof Map || target instanceof TensorRef) return;
     throw new UnsupportedError(`${format}: BUILD at byte ${offset} sets the state of ${describeValue(target)}, which onebit does not support.`);
   };

@@ -1,10 +1,12 @@
 /**
  * readTorch: a torch.save file (zip or legacy) to its unpickled object, the flattened state_dict
  * (found inside `{'state_dict': ..., 'epoch': ...}` wrappers, nested keys joined with '.') and the
- * wrapper's scalar entries (epoch, best_prec1, ...). sniffTorch tells the format without throwing.
+ * wrapper's scalar entries (epoch, best_prec1, ...), and the values kept as inert placeholders
+ * (instances of classes outside the allow-list). A whole pickled nn.Module is refused with the way
+ * forward. sniffTorch tells the format without throwing.
  */
 import { FormatError, LimitError, ModelError, type Tensor, UnsupportedError, WrongFileError, assertNotWrongFile } from '@onebit/core';
-import { type PickleValue, isTensor } from './pickle-value.js';
+import { OpaqueObject, type PickleValue, isTensor } from './pickle-value.js';
 import { looksLikeSafetensors } from './safetensors.js';
 import { looksLikeTorchLegacy, unpickleTorchLegacy } from './torch-legacy.js';
 import { toPickleValue } from './torch-value.js';
@@ -23,6 +25,11 @@ export interface TorchCheckpoint {
   stateDictKey: string | undefined;
   /** Top-level scalar entries of a wrapper dict (epoch, best_prec1, arch, ...). */
   metadata: Record<string, number | string | boolean>;
+  /**
+   * Values kept as inert placeholders, by their `a.b.c` name → class: instances of classes outside
+   * the allow-list (argparse.Namespace, Lightning's AttributeDict, ...), never called, never tensors.
+   */
+  placeholders: Map<string, string>;
 }
 
 export interface ReadTorchOptions extends Partial<TorchZipLimits> {
@@ -73,7 +80,23 @@ export function readTorch(bytes: Uint8Array, options: ReadTorchOptions = {}): To
   const budget = { bytesLeft: options.maxTensorBytes ?? 64 * 1024 ** 2 + 4 * bytes.length };
   const root = toPickleValue(raw, format, budget);
   const { tensors, stateDictKey } = findStateDict(root, format);
-  return { format, root, tensors, stateDictKey, metadata: root instanceof Map ? scalarEntries(root, stateDictKey !== undefined) : {} };
+  const placeholders = new Map<string, string>();
+  flattenTensors(root, format, placeholders);
+  refuseWholeModule(root, tensors.size, name);
+  return { format, root, tensors, stateDictKey, metadata: root instanceof Map ? scalarEntries(root, stateDictKey !== undefined) : {}, placeholders };
+}
+
+/**
+ * `torch.save(model)` pickles the module object itself (its class, submodules and parameters), which
+ * only the model's own Python code can rebuild: refuse it, saying to save the state_dict instead —
+ * when it is the root, or when a wrapper entry holds one and no state_dict tensors were found.
+ */
+function refuseWholeModule(root: PickleValue, tensorCount: number, name: string): void {
+  const candidates = root instanceof OpaqueObject ? [root] : tensorCount === 0 && root instanceof Map ? [...root.values()] : [];
+  const module = candidates.find((v): v is OpaqueObject => v instanceof OpaqueObject && (v.isTorchModule || v === root));
+  if (!module) return;
+  const what = module.isTorchModule ? `a whole pickled nn.Module ('${module.className}')` : `a pickled '${module.className}' object`;
+  throw new UnsupportedError(`${name.charAt(0).toUpperCase() + name.slice(1)} holds ${what} instead of a state_dict; onebit never runs a model's own code, so save the weights with torch.save(model.state_dict(), path) and convert that file.`);
 }
 
 function notTorch(bytes: Uint8Array, name: string): Error {
@@ -107,8 +130,11 @@ export function findStateDict(root: PickleValue, format = 'torch'): { tensors: M
  */
 export const MAX_FLATTEN_VISITS = 1_000_000;
 
-/** Every tensor under `value`, named by its dict keys and list indices joined with '.'. */
-export function flattenTensors(value: PickleValue, format = 'torch'): Map<string, Tensor> {
+/**
+ * Every tensor under `value`, named by its dict keys and list indices joined with '.'; inert
+ * placeholders met on the way are not tensors and are listed in `placeholders` (name → class).
+ */
+export function flattenTensors(value: PickleValue, format = 'torch', placeholders?: Map<string, string>): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
   const onPath = new Set<object>();
   let visits = 0;
@@ -121,6 +147,7 @@ export function flattenTensors(value: PickleValue, format = 'torch'): Map<string
       out.set(path, v);
       return;
     }
+    if (v instanceof OpaqueObject) placeholders?.set(path, v.className);
     if (!(v instanceof Map) && !Array.isArray(v)) return;
     if (onPath.has(v)) return;
     onPath.add(v);

@@ -9,7 +9,7 @@ export type { Safetensors } from './safetensors.js';
 export { unpickle, DEFAULT_UNPICKLE_LIMITS } from './unpickler.js';
 export type { UnpickleOptions, UnpickleLimits } from './unpickler.js';
 export { ALLOWED_GLOBALS, allowListedGlobals } from './allow-list.js';
-export { PickleGlobal, isTensor } from './pickle-value.js';
+export { OpaqueObject, PickleGlobal, isTensor } from './pickle-value.js';
 export type { PickleValue } from './pickle-value.js';
 export { STORAGE_DTYPES } from './storage.js';
 export { DEFAULT_TORCH_ZIP_LIMITS } from './torch-zip.js';

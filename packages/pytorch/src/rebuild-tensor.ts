@@ -74,7 +74,7 @@ export function materializeTensor(ref: TensorRef, format: string, name: string, 
 type Indexable = { [i: number]: number | bigint };
 
 /** out[i] = source[offset + Σ index_d · stride_d] over the C-order indices of `size`. */
-function gather<T extends TensorDataMap[keyof TensorDataMap]>(source: T, out: T, offset: number, size: readonly number[], stride: readonly number[]): T {
+export function gather<T extends TensorDataMap[keyof TensorDataMap]>(source: T, out: T, offset: number, size: readonly number[], stride: readonly number[]): T {
   const rank = size.length;
   const index = new Array<number>(rank).fill(0);
   const src = source as unknown as Indexable;

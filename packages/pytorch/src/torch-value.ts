@@ -1,11 +1,13 @@
 /**
  * Turns the raw result of unpickling a checkpoint (with TensorRef views and TorchStorage objects
- * still pointing into storages) into a plain PickleValue tree of @onebit/core Tensors. Shared
+ * still pointing into storages, numpy arrays and dtypes, opaque objects) into a plain PickleValue
+ * tree of @onebit/core Tensors. Shared
  * references stay shared (the same TensorRef becomes the same Tensor), cycles are preserved, and
  * nesting deeper than a limit is refused.
  */
 import { LimitError, type Tensor } from '@onebit/core';
-import { PickleGlobal, type PickleValue } from './pickle-value.js';
+import { NumpyArrayRef, NumpyDtype, materializeNumpyArray, numpyDtypeName } from './numpy-value.js';
+import { OpaqueObject, PickleGlobal, type PickleValue } from './pickle-value.js';
 import { type TensorBudget, TensorRef, materializeTensor } from './rebuild-tensor.js';
 import { TorchStorage } from './storage.js';
 
@@ -31,7 +33,23 @@ export function toPickleValue(raw: unknown, format: string, budget: TensorBudget
       seen.set(value, t);
       return t;
     }
+    if (value instanceof NumpyDtype) return numpyDtypeName(value);
+    if (value instanceof NumpyArrayRef) {
+      const t = materializeNumpyArray(value, format, name, budget);
+      seen.set(value, t);
+      if (t instanceof OpaqueObject) t.state = walk(t.state, name, depth + 1);
+      return t;
+    }
     const child = (key: unknown): string => (path ? `${path}.${String(key)}` : String(key));
+    if (value instanceof OpaqueObject) {
+      const out = new OpaqueObject(value.className, []);
+      seen.set(value, out);
+      value.args.forEach((v, i) => out.args.push(walk(v, child(`args.${i}`), depth + 1)));
+      out.state = value.state === undefined ? undefined : walk(value.state, child('state'), depth + 1);
+      for (const [k, v] of value.dictItems) out.dictItems.set(walk(k, child('key'), depth + 1), walk(v, child(k), depth + 1));
+      value.listItems.forEach((v, i) => out.listItems.push(walk(v, child(i), depth + 1)));
+      return out;
+    }
     if (Array.isArray(value)) {
       const out: PickleValue[] = [];
       seen.set(value, out);

@@ -1,13 +1,15 @@
 /**
  * A restricted pickle virtual machine for protocols 0-5
  * (https://github.com/python/cpython/blob/main/Lib/pickle.py). It only builds data: every GLOBAL is
- * resolved through the caller's `findGlobal` (an allow-list that throws SecurityError for anything
- * else), and REDUCE/NEWOBJ/INST/OBJ can only call what that allow-list returned. Nothing in the
+ * resolved through the caller's `findGlobal` (an allow-list that returns an inert OpaqueGlobal, or
+ * throws SecurityError, for anything else), and REDUCE/NEWOBJ/INST/OBJ can only call what that
+ * allow-list returned. An OpaqueGlobal may only be the class of NEWOBJ, which builds an inert
+ * OpaqueObject; calling it or leaving it bare in the result is a SecurityError. Nothing in the
  * pickle is ever executed. Hand-written because no maintained JS library unpickles safely.
  */
 import { type ByteReader, FormatError, LimitError, SecurityError, UnsupportedError } from '@onebit/core';
 import { HIGHEST_PROTOCOL, OP, opName } from './pickle-opcodes.js';
-import { PickleGlobal, describeValue } from './pickle-value.js';
+import { OpaqueGlobal, OpaqueObject, PickleGlobal, describeValue } from './pickle-value.js';
 
 export interface UnpickleLimits {
   /** Most MARKs open at once. */
@@ -28,8 +30,11 @@ export const DEFAULT_UNPICKLE_LIMITS: Readonly<UnpickleLimits> = {
 };
 
 export interface UnpickleOptions {
-  /** Resolves GLOBAL/STACK_GLOBAL/INST; must throw SecurityError for anything not allowed. */
-  findGlobal(module: string, name: string, offset: number): PickleGlobal;
+  /**
+   * Resolves GLOBAL/STACK_GLOBAL/INST; anything not allowed must be an OpaqueGlobal (kept inert)
+   * or throw SecurityError.
+   */
+  findGlobal(module: string, name: string, offset: number): PickleGlobal | OpaqueGlobal;
   /** Resolves PERSID/BINPERSID ids (torch storages); without it persistent ids are an error. */
   persistentLoad?(pid: unknown, offset: number): unknown;
   /** Applies BUILD state to `target`; by default dicts ignore it and anything else is refused. */
@@ -100,15 +105,34 @@ export function unpickle(reader: ByteReader, options: UnpickleOptions): unknown 
     if (digits.length > limits.maxIntBytes * 2.5) throw new LimitError(`${fmt}: a ${digits.length}-digit integer at byte ${at} exceeds the ${limits.maxIntBytes}-byte limit.`);
     return normalizeInt(BigInt(digits));
   };
+  // globals outside the allow-list not (yet) used as the class of an OpaqueObject, in file order:
+  // a refusal names the first of them, the global a payload starts with (getattr in getattr(__import__('os'), 'system'))
+  const pending = new Set<OpaqueGlobal>();
+  const refuse = (callable: OpaqueGlobal): never => {
+    throw new SecurityError(([...pending][0] ?? callable).refusal());
+  };
   const call = (callable: unknown, args: unknown, kind: string): unknown => {
+    if (callable instanceof OpaqueGlobal) return refuse(callable);
     if (!(callable instanceof PickleGlobal)) return fail(`${kind} at byte ${at} calls ${describeValue(callable)}, which is not an allowed callable.`);
     if (!callable.call) throw new SecurityError(`${fmt}: ${kind} at byte ${at} calls '${callable.qualifiedName}', which onebit allows only as data, not as a call.`);
     if (!Array.isArray(args)) return fail(`${kind} at byte ${at} passes ${describeValue(args)} as arguments instead of a tuple.`);
     return callable.call(args, at);
   };
-  const global = (module: string, name: string): PickleGlobal => options.findGlobal(module, name, at);
+  /** NEWOBJ: `cls.__new__(cls, *args)` in Python; an opaque class becomes an inert OpaqueObject. */
+  const construct = (cls: unknown, args: unknown, kind: string): unknown => {
+    if (!(cls instanceof OpaqueGlobal)) return call(cls, args, kind);
+    if (!Array.isArray(args)) return fail(`${kind} at byte ${at} passes ${describeValue(args)} as arguments instead of a tuple.`);
+    pending.delete(cls);
+    return new OpaqueObject(cls.qualifiedName, args);
+  };
+  const global = (module: string, name: string): PickleGlobal | OpaqueGlobal => {
+    const found = options.findGlobal(module, name, at);
+    if (found instanceof OpaqueGlobal) pending.add(found);
+    return found;
+  };
   const build = (target: unknown, state: unknown): void => {
-    if (options.build) options.build(target, state, at);
+    if (target instanceof OpaqueObject) target.state = state;
+    else if (options.build) options.build(target, state, at);
     else if (!(target instanceof Map)) throw new UnsupportedError(`${fmt}: BUILD at byte ${at} sets the state of ${describeValue(target)}, which onebit does not support.`);
   };
 
@@ -129,6 +153,7 @@ export function unpickle(reader: ByteReader, options: UnpickleOptions): unknown 
       case OP.STOP:
         if (marks.length) fail(`STOP at byte ${at} leaves ${marks.length} MARK(s) open.`);
         if (stack.length !== 1) fail(`STOP at byte ${at} finds ${stack.length} values on the stack instead of 1.`);
+        refuseBareGlobals(stack[0], pending);
         return stack[0];
       case OP.MARK:
         if (marks.length >= limits.maxMarkDepth) throw new LimitError(`${fmt}: more than ${limits.maxMarkDepth} nested MARKs at byte ${at}; the pickle is nested too deeply to load safely.`);
@@ -224,16 +249,16 @@ export function unpickle(reader: ByteReader, options: UnpickleOptions): unknown 
       case OP.LIST: push(popMark()); break;
       case OP.APPEND: {
         const value = pop();
-        const list = top();
-        if (!Array.isArray(list)) fail(`APPEND at byte ${at} appends to ${describeValue(list)}, not a list.`);
-        (list as unknown[]).push(value);
+        const list = listOf(top());
+        if (!list) fail(`APPEND at byte ${at} appends to ${describeValue(top())}, not a list.`);
+        list!.push(value);
         break;
       }
       case OP.APPENDS: {
         const values = popMark();
-        const list = top();
-        if (!Array.isArray(list)) fail(`APPENDS at byte ${at} appends to ${describeValue(list)}, not a list.`);
-        for (const v of values) (list as unknown[]).push(v);
+        const list = listOf(top());
+        if (!list) fail(`APPENDS at byte ${at} appends to ${describeValue(top())}, not a list.`);
+        for (const v of values) list!.push(v);
         break;
       }
       case OP.EMPTY_DICT: push(new Map()); break;
@@ -241,16 +266,16 @@ export function unpickle(reader: ByteReader, options: UnpickleOptions): unknown 
       case OP.SETITEM: {
         const value = pop();
         const key = pop();
-        const dict = top();
-        if (!(dict instanceof Map)) fail(`SETITEM at byte ${at} stores into ${describeValue(dict)}, not a dict.`);
-        (dict as Map<unknown, unknown>).set(key, value);
+        const dict = dictOf(top());
+        if (!dict) fail(`SETITEM at byte ${at} stores into ${describeValue(top())}, not a dict.`);
+        dict!.set(key, value);
         break;
       }
       case OP.SETITEMS: {
         const pairs = popMark();
-        const dict = top();
-        if (!(dict instanceof Map)) fail(`SETITEMS at byte ${at} stores into ${describeValue(dict)}, not a dict.`);
-        pairsToMap(pairs, dict as Map<unknown, unknown>, fail);
+        const dict = dictOf(top());
+        if (!dict) fail(`SETITEMS at byte ${at} stores into ${describeValue(top())}, not a dict.`);
+        pairsToMap(pairs, dict!, fail);
         break;
       }
       case OP.EMPTY_SET: push(new Set()); break;
@@ -300,7 +325,7 @@ export function unpickle(reader: ByteReader, options: UnpickleOptions): unknown 
       case OP.NEWOBJ: {
         const args = pop();
         const cls = pop();
-        push(call(cls, args, 'NEWOBJ'));
+        push(construct(cls, args, 'NEWOBJ'));
         break;
       }
       case OP.NEWOBJ_EX: {
@@ -308,7 +333,7 @@ export function unpickle(reader: ByteReader, options: UnpickleOptions): unknown 
         const args = pop();
         const cls = pop();
         if (!(kwargs instanceof Map) || kwargs.size) throw new UnsupportedError(`${fmt}: NEWOBJ_EX at byte ${at} passes keyword arguments, which onebit does not support.`);
-        push(call(cls, args, 'NEWOBJ_EX'));
+        push(construct(cls, args, 'NEWOBJ_EX'));
         break;
       }
       case OP.INST: {
@@ -336,6 +361,39 @@ export function unpickle(reader: ByteReader, options: UnpickleOptions): unknown 
       }
       default:
         fail(`byte 0x${op.toString(16).padStart(2, '0')} at offset ${at} is not a pickle opcode (corrupt file or not a pickle).`);
+    }
+  }
+}
+
+/** The list APPEND(S) extends: a list, or the list items of an opaque list subclass. */
+function listOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  return value instanceof OpaqueObject ? value.listItems : undefined;
+}
+
+/** The dict SETITEM(S) fills: a dict, or the dict items of an opaque dict subclass. */
+function dictOf(value: unknown): Map<unknown, unknown> | undefined {
+  if (value instanceof Map) return value;
+  return value instanceof OpaqueObject ? value.dictItems : undefined;
+}
+
+/**
+ * Throws the SecurityError of the first OpaqueGlobal left as a bare value in `root` (a reference to a
+ * function or class outside the allow-list that was never only the class of an OpaqueObject).
+ * Iterative, so deep nesting cannot overflow the call stack.
+ */
+function refuseBareGlobals(root: unknown, pending: ReadonlySet<OpaqueGlobal>): void {
+  const seen = new Set<object>();
+  const todo: unknown[] = [root];
+  while (todo.length) {
+    const value = todo.pop();
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (value instanceof OpaqueGlobal) throw new SecurityError(([...pending][0] ?? value).refusal());
+    if (Array.isArray(value) || value instanceof Set) for (const v of value) todo.push(v);
+    else if (value instanceof Map) for (const [k, v] of value) todo.push(k, v);
+    else if (value instanceof OpaqueObject) {
+      todo.push(value.args, value.state, value.dictItems, value.listItems);
     }
   }
 }
