@@ -3,6 +3,7 @@
  * packages. Data problems (onebit's typed errors) print one line and exit 1; usage mistakes
  * (RangeError/TypeError from argument checks) exit 2; anything else is a bug and shows its stack.
  */
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { OnebitError } from '@onebit/core';
 import { registerConvert } from './commands/convert.js';
@@ -11,11 +12,14 @@ import { registerInspect } from './commands/inspect.js';
 import { registerReport } from './commands/report.js';
 import { registerValidate } from './commands/validate.js';
 
+/** The installed package's version (package.json sits one level above dist/). */
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 const program = new Command();
 program
   .name('onebit')
   .description('Convert networks trained for one bit per weight into bit-packed ONNX models and prove their accuracy on real data.')
-  .version('0.1.0')
+  .version(version)
   .showHelpAfterError('(run onebit --help or onebit <command> --help for usage)')
   .exitOverride();
 registerConvert(program);

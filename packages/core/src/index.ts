@@ -5,3 +5,4 @@ export * from './tensor.js';
 export * from './byte-reader.js';
 export * from './wrong-file.js';
 export * from './pixel-tables.js';
+export * from './class-names.js';

@@ -13,6 +13,7 @@ import type { Backend, Session } from './session.js';
 import type { LoadOptions, Model } from './types.js';
 
 export * from './errors.js';
+export * from './class-names.js';
 export type * from './types.js';
 export type { ModelSource } from './load.js';
 export type { BrowserImage } from './browser-image.js';

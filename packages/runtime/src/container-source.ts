@@ -5,6 +5,7 @@
  */
 import { OnebitError } from '@onebit/core';
 import { ModelLoadError } from './errors.js';
+import { importPeer } from './peer-import.js';
 
 /** The `.onebit` container's magic bytes (packages/container FORMAT.md). */
 const CONTAINER_MAGIC = [0x89, 0x4f, 0x4e, 0x45, 0x42, 0x49, 0x54, 0x0a];
@@ -15,7 +16,7 @@ export function isContainer(bytes: Uint8Array): boolean {
 
 /** The packed ONNX model equivalent to container `bytes` (bit-exact with converting its source). */
 export async function containerToOnnxBytes(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  const { containerToOnnx } = await import('@onebit/convert');
+  const { containerToOnnx } = await importPeer('@onebit/convert', `Loading the .onebit container ${name}`, () => import('@onebit/convert'));
   try {
     return containerToOnnx(bytes, { fileName: name }).bytes;
   } catch (e) {

@@ -39,5 +39,16 @@ export class ImageDecodeError extends FormatError {
   }
 }
 
+/** An optional peer dependency this environment needs (onnxruntime-node, sharp, @onebit/convert) is not installed. */
+export class MissingDependencyError extends OnebitError {
+  constructor(
+    message: string,
+    readonly dependency: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Names of the runtime's error classes, so a worker can rebuild the right class from a message. */
-export const RUNTIME_ERROR_NAMES = ['ModelLoadError', 'InputSizeError', 'FetchError', 'ImageDecodeError'] as const;
+export const RUNTIME_ERROR_NAMES = ['ModelLoadError', 'InputSizeError', 'FetchError', 'ImageDecodeError', 'MissingDependencyError'] as const;

@@ -7,7 +7,7 @@
 import { describeWrongFile } from '@onebit/core';
 import { sha256Hex, type ModelCache } from './content-hash.js';
 import { containerToOnnxBytes, isContainer } from './container-source.js';
-import { ModelLoadError } from './errors.js';
+import { MissingDependencyError, ModelLoadError } from './errors.js';
 import { createModel } from './model.js';
 import { readOnnxFacts, type OnnxFacts } from './onnx-facts.js';
 import { preprocessParams } from './preprocess.js';
@@ -113,6 +113,7 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   try {
     session = await platform.backend.createSession(onnx, options.threads);
   } catch (e) {
+    if (e instanceof MissingDependencyError) throw e;
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
     throw new ModelLoadError(`${platform.backend.name} could not load ${name.charAt(0).toLowerCase()}${name.slice(1)} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });
   }

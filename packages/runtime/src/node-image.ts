@@ -3,8 +3,8 @@
  * 8-bit RGB at their own size (EXIF orientation applied, alpha dropped, greyscale expanded to RGB);
  * raw `{width, height, data}` pixels pass through. Resizing happens later, in the shared code.
  */
-import sharp from 'sharp';
 import { ImageDecodeError } from './errors.js';
+import { importPeer } from './peer-import.js';
 import type { RgbImage } from './types.js';
 
 /** What the Node entry accepts as an image. */
@@ -20,6 +20,7 @@ export async function decodeNodeImage(image: NodeImage): Promise<RgbImage> {
   }
   const bytes = image instanceof ArrayBuffer ? new Uint8Array(image) : image;
   if (bytes.length === 0) throw new ImageDecodeError('The image is empty (0 bytes).');
+  const { default: sharp } = await importPeer('sharp', 'Decoding image bytes in Node', () => import('sharp'));
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
       .rotate()

@@ -5,15 +5,17 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { ModelLoadError } from './errors.js';
 import { fileCache } from './file-cache.js';
 import { loadWith, type ModelSource, type Platform } from './load.js';
 import { decodeNodeImage, type NodeImage } from './node-image.js';
+import { importPeer } from './peer-import.js';
 import type { Backend, Session } from './session.js';
 import type { LoadOptions, Model, ProgressCallback } from './types.js';
 
 export * from './errors.js';
+export * from './class-names.js';
 export type * from './types.js';
 export type { ModelSource } from './load.js';
 export type { NodeImage } from './node-image.js';
@@ -31,7 +33,12 @@ export type NodeModel = Model<NodeImage>;
 
 const DEFAULT_THREADS = 2;
 
+/** onnxruntime-node, imported on the first session (an optional peer dependency: browsers never need it). */
+let ort: typeof Ort | undefined;
+
 async function createSession(bytes: Uint8Array, threads: number | undefined): Promise<Session> {
+  ort ??= await importPeer('onnxruntime-node', 'Running a model in Node', () => import('onnxruntime-node'));
+  const { Tensor } = ort;
   const session = await ort.InferenceSession.create(bytes, {
     intraOpNumThreads: threads ?? DEFAULT_THREADS,
     interOpNumThreads: 1,
@@ -44,7 +51,7 @@ async function createSession(bytes: Uint8Array, threads: number | undefined): Pr
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(input, dims) {
-      const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', input, dims) };
+      const feeds = { [session.inputNames[0]!]: new Tensor('float32', input, dims) };
       const result = await session.run(feeds);
       const out = result[session.outputNames[0]!]!;
       return out.data as Float32Array;
@@ -54,7 +61,9 @@ async function createSession(bytes: Uint8Array, threads: number | undefined): Pr
 }
 
 const backend: Backend<NodeImage> = {
-  name: `onnxruntime-node ${ort.env.versions.node ?? ''}`.trim(),
+  get name() {
+    return `onnxruntime-node ${ort?.env.versions.node ?? ''}`.trim();
+  },
   createSession,
   toPixels: decodeNodeImage,
 };

@@ -4,7 +4,7 @@
  * Errors travel as name + message + fields and are rebuilt as the same runtime error class.
  */
 import { OnebitError } from '@onebit/core';
-import { FetchError, ImageDecodeError, InputSizeError, ModelLoadError } from './errors.js';
+import { FetchError, ImageDecodeError, InputSizeError, MissingDependencyError, ModelLoadError } from './errors.js';
 import type { LoadOptions, RgbImage } from './types.js';
 
 /** loadModel options that survive structured cloning (no onProgress function). */
@@ -23,6 +23,7 @@ export interface SerializedError {
   readonly width?: number;
   readonly height?: number;
   readonly channels?: number;
+  readonly dependency?: string;
 }
 
 export type WorkerResponse =
@@ -32,8 +33,8 @@ export type WorkerResponse =
 
 export function serializeError(e: unknown): SerializedError {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
-  const fields = e as Partial<FetchError & InputSizeError>;
-  return { name: e.name, message: e.message, url: fields.url, status: fields.status, width: fields.width, height: fields.height, channels: fields.channels };
+  const fields = e as Partial<FetchError & InputSizeError & MissingDependencyError>;
+  return { name: e.name, message: e.message, url: fields.url, status: fields.status, width: fields.width, height: fields.height, channels: fields.channels, dependency: fields.dependency };
 }
 
 /** The error class named by `s`, rebuilt on this side of the worker boundary. */
@@ -43,6 +44,7 @@ export function deserializeError(s: SerializedError): Error {
     case 'InputSizeError': return new InputSizeError(s.message, s.width ?? 0, s.height ?? 0, s.channels ?? 0);
     case 'FetchError': return new FetchError(s.message, s.url ?? '', s.status);
     case 'ImageDecodeError': return new ImageDecodeError(s.message.replace(/^image: /, ''));
+    case 'MissingDependencyError': return new MissingDependencyError(s.message, s.dependency ?? '');
     case 'TypeError': return new TypeError(s.message);
     case 'RangeError': return new RangeError(s.message);
     default: {
