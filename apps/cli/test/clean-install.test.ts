@@ -1,0 +1,85 @@
+/**
+ * A clean install, as a user's project gets onebit: every publishable package is packed with
+ * `npm pack`, the tarballs are installed into a new project outside the workspace (`npm ci
+ * --offline`, pinned to the repository's lockfile, so only the npm cache that the repository's
+ * `npm ci` filled is used: no network), and there the README's "Install" commands run as written
+ * (its `npm i -D onebit` replaced by the tarballs: nothing is published) on the authors' WRN and
+ * CIFAR-10 images 0–19, then the README's Node example classifies CIFAR-10 test image 0 by name.
+ */
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sharedPath } from '@onebit/data';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { npm, packWorkspaces, publishableWorkspaces, run, type RunResult, writeInstallProject } from './install-project.js';
+import { blockStartingWith, shellCommands } from './readme-blocks.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const readme = join(root, 'README.md');
+const project = mkdtempSync(join(tmpdir(), 'onebit-clean-install-'));
+
+/** The environment of a user's shell: no npm_* variables leaking from the `npm test` that runs us. */
+const userEnv: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_') || k === 'npm_config_cache')),
+  ONEBIT_OFFLINE: '1',
+  ONNXRUNTIME_NODE_INSTALL: 'skip', // npm < 11.19 would otherwise run its CUDA download
+  npm_config_offline: 'true',
+  PATH: `${join(project, 'node_modules', '.bin')}${delimiter}${process.env['PATH']}`,
+};
+
+const sh = (command: string): Promise<RunResult> => run('sh', ['-c', command], project, userEnv);
+let tarballs = new Map<string, string>();
+
+/** Writes CIFAR-10 test image `index` (label byte + 32×32 R, G, B planes) as a PNG. */
+async function cifarPng(index: number, path: string): Promise<number> {
+  const record = readFileSync(sharedPath('datasets/cifar10/test_batch_0-999.bin')).subarray(index * 3073, (index + 1) * 3073);
+  const rgb = Buffer.alloc(3072);
+  for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = record[1 + c * 1024 + p]!;
+  await sharp(rgb, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(path);
+  return record[0]!;
+}
+
+describe('clean install from npm pack tarballs (offline, outside the workspace)', () => {
+  beforeAll(async () => {
+    tarballs = await packWorkspaces(root, join(project, 'tarballs'));
+    writeInstallProject(root, project, 'tarballs', tarballs, ['onnxruntime-node', 'sharp']);
+    await npm(project, ['ci', '--offline', '--no-audit', '--no-fund'], userEnv);
+    // The README's file names, pointing at the shared data (never copied).
+    symlinkSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'), join(project, 'TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'));
+    symlinkSync(sharedPath('datasets/cifar10/test_batch_0-999.bin'), join(project, 'test_batch_0-999.bin'));
+    symlinkSync(sharedPath('reference/mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy'), join(project, 'mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy'));
+  });
+
+  it('packs every publishable package, the CLI with its compiled dist', async () => {
+    const names = publishableWorkspaces(root).map((w) => w.pkg.name);
+    expect([...tarballs.keys()].sort()).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['onebit', '@onebit/runtime', '@onebit/convert', '@onebit/validate']));
+    const listing = await sh(`tar -tzf tarballs/${tarballs.get('onebit')}`);
+    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['package/bin/onebit.js', 'package/dist/main.js', 'package/package.json']));
+  });
+
+  it("the README's Install commands run as written (npm i replaced by the tarballs)", async () => {
+    const commands = shellCommands(blockStartingWith(readme, 'npm i -D onebit'));
+    expect(commands[0]).toBe('npm i -D onebit');
+    const results: RunResult[] = [];
+    for (const command of commands.slice(1)) results.push(await sh(command));
+    const [version, convert, validate] = results;
+    expect(results).toHaveLength(3);
+    expect(version).toMatchObject({ status: 0, stdout: `${JSON.parse(readFileSync(join(root, 'apps/cli/package.json'), 'utf8')).version}\n` });
+    expect(convert!.status, convert!.stderr).toBe(0);
+    expect(convert!.stdout).toMatch(/26,737,120 binary weights/);
+    expect(validate!.status, validate!.stderr).toBe(0);
+    expect(validate!.stdout).toMatch(/top-1 agreement 100\.00 % \(20\/20\)/);
+  });
+
+  it("the README's Node example imports @onebit/runtime and names CIFAR-10 test image 0 'cat'", async () => {
+    expect(await cifarPng(0, join(project, 'cat.png'))).toBe(3); // the label byte: 3 = cat
+    writeFileSync(join(project, 'classify.mjs'), blockStartingWith(readme, '// classify.mjs').text);
+    const r = await sh('node classify.mjs');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^cat 1\.000\n$/);
+  });
+});
