@@ -8,7 +8,7 @@ import {
   ChecksumError, FormatError, LimitError, OnebitError, tensor, TruncatedError, UnsupportedError, WrongFileError,
 } from '@onebit/core';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from './crc32.js';
+import { crc32 } from '@onebit/core';
 import { readContainer } from './read-container.js';
 import { writeContainer } from './write-container.js';
 

@@ -2,7 +2,7 @@
 export type { Container, ContainerTensor } from './container-types.js';
 export type { BinaryEntry, FloatEntry, Header, ScaleSectionRef, SectionRef, TensorEntry } from './header.js';
 export { ALIGNMENT, MAGIC, VERSION, sniffContainer } from './preamble.js';
-export { crc32 } from './crc32.js';
+export { crc32 } from '@onebit/core';
 export { writeContainer } from './write-container.js';
 export { MAX_HEADER_BYTES, readContainer } from './read-container.js';
 export * from './size-report.js';

@@ -9,7 +9,7 @@ import {
   TruncatedError, UnsupportedError, WrongFileError, type Tensor,
 } from '@onebit/core';
 import type { Container, ContainerTensor } from './container-types.js';
-import { crc32, crcHex } from './crc32.js';
+import { crc32, crcHex } from '@onebit/core';
 import { inflateUnshuffle } from './float-encoding.js';
 import { parseHeader, type BinaryEntry, type FloatEntry, type Header, type SectionRef } from './header.js';
 import { align, FORMAT, isMagicPrefix, MAGIC, PREAMBLE_BYTES, sniffContainer, VERSION } from './preamble.js';

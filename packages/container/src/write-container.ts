@@ -6,7 +6,7 @@
 import { flatToRowWords, rowLayout } from '@onebit/bits';
 import { DTYPE_BYTES, elementCount, isDType } from '@onebit/core';
 import type { Container, ContainerTensor } from './container-types.js';
-import { crc32, crcHex } from './crc32.js';
+import { crc32, crcHex } from '@onebit/core';
 import { shuffleDeflate } from './float-encoding.js';
 import type { Header, SectionRef, TensorEntry } from './header.js';
 import { align, MAGIC, PREAMBLE_BYTES, VERSION } from './preamble.js';

@@ -6,3 +6,5 @@ export * from './byte-reader.js';
 export * from './wrong-file.js';
 export * from './pixel-tables.js';
 export * from './class-names.js';
+export * from './crc32.js';
+export * from './adler32.js';

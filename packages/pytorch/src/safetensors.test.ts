@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { FormatError, LimitError, type Tensor, UnsupportedError, WrongFileError } from '@onebit/core';
+import { sharedPath } from '@onebit/data';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors, sniffSafetensors } from './safetensors.js';
 
@@ -41,6 +42,15 @@ describe('readSafetensors', () => {
     expect(readSafetensors(build('{}      ')).tensors.size).toBe(0);
   });
 
+  it('readers/safetensors/test_whitespace_leading_padded_header: leading JSON whitespace is accepted and sniffed', () => {
+    const bytes = new Uint8Array(readFileSync(sharedPath('cases/readers/safetensors/test_whitespace_leading_padded_header.safetensors')));
+    expect(sniffSafetensors(bytes)).toBe('safetensors');
+    expect(readSafetensors(bytes)).toEqual({ tensors: new Map(), metadata: {} });
+    const padded = readSafetensors(build(' \t\r\n{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} ', new Uint8Array(Float32Array.of(2.5).buffer)));
+    expect(padded.tensors.get('w')).toEqual({ dtype: 'float32', dims: [1], data: Float32Array.of(2.5) });
+    expect(() => readSafetensors(build('  '))).toThrow(new FormatError('safetensors', "the header at byte 10 is only whitespace instead of '{'.", 10));
+  });
+
   it('sniffs without throwing', () => {
     expect(sniffSafetensors(new Uint8Array(3))).toBeUndefined();
     expect(sniffSafetensors(fixture('tiny-cnn.zip.pt'))).toBeUndefined();
@@ -54,6 +64,7 @@ describe('EXPECTED FAILURE: corrupt safetensors', () => {
     ['too short', new Uint8Array([1, 2, 3, 4, 5]), FormatError, 'safetensors: the file has 5 bytes, fewer than the 8-byte header length.'],
     ['header past the end', build('{}').subarray(0, 9), FormatError, 'safetensors: the header length 2 at byte 0 runs past the end of the 9-byte file (file truncated or not safetensors?).'],
     ['huge header length', Uint8Array.from([0, 0, 0, 0, 0, 1, 0, 0, 0x7b, 0x7d]), LimitError, 'safetensors: the header length 1099511627776 at byte 0 exceeds the 100000000-byte limit.'],
+    ['header length beyond 2^53, reported as written', Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7b, 0x7d]), LimitError, 'safetensors: the header length 18446744073709551615 at byte 0 exceeds the 100000000-byte limit.'],
     ['not an object', build('[1, 2]'), FormatError, "safetensors: the header at byte 8 starts with byte 0x5b instead of '{'."],
     ['bad JSON', build('{"a": '), FormatError, 'safetensors: the 6-byte header at byte 8 is not valid UTF-8 JSON ('],
     ['unknown dtype', build({ a: { dtype: 'F8_E4M3', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), UnsupportedError, "safetensors: tensor 'a' has dtype 'F8_E4M3', which onebit does not read"],

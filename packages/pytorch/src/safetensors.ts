@@ -1,7 +1,8 @@
 /**
  * safetensors (https://github.com/huggingface/safetensors#format): an 8-byte little-endian header
  * length N, N bytes of UTF-8 JSON `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__":
- * {str: str}}` (may be padded with spaces), then the byte buffer. As the reference implementation
+ * {str: str}}` (JSON whitespace may pad it on either side: the reference implementation's
+ * `test_whitespace_leading_padded_header` requires readers to accept it), then the byte buffer. As the reference implementation
  * requires, the tensors must tile the buffer exactly: no overlaps, no holes, no trailing bytes.
  */
 import { DTYPE_BYTES, type DType, FormatError, LimitError, type Tensor, UnsupportedError, assertNotWrongFile, elementCount, readElementsLE } from '@onebit/core';
@@ -35,16 +36,24 @@ function preview(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function headerLength(bytes: Uint8Array): number | undefined {
+/** The u64 header length, exact (a bigint, so a huge one is reported as written). */
+function headerLength(bytes: Uint8Array): bigint | undefined {
   if (bytes.length < 8) return undefined;
-  const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
 }
 
-/** True when the bytes start with a plausible header length followed by '{'. */
+/** Offset of the first non-whitespace byte of the header (JSON whitespace: space, tab, LF, CR), or `end`. */
+function headerStart(bytes: Uint8Array, end: number): number {
+  let at = 8;
+  while (at < end && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d)) at++;
+  return at;
+}
+
+/** True when the bytes start with a plausible header length followed by '{' (after optional whitespace). */
 export function looksLikeSafetensors(bytes: Uint8Array): boolean {
   const n = headerLength(bytes);
-  return n !== undefined && n >= 2 && n <= MAX_SAFETENSORS_HEADER && 8 + n <= bytes.length && bytes[8] === 0x7b;
+  if (n === undefined || n < 2n || n > BigInt(MAX_SAFETENSORS_HEADER) || 8 + Number(n) > bytes.length) return false;
+  return bytes[headerStart(bytes, 8 + Number(n))] === 0x7b;
 }
 
 /** 'safetensors' when the bytes look like a safetensors file, else undefined; never throws. */
@@ -54,11 +63,16 @@ export function sniffSafetensors(bytes: Uint8Array): 'safetensors' | undefined {
 
 export function readSafetensors(bytes: Uint8Array, options: { name?: string } = {}): Safetensors {
   assertNotWrongFile(bytes, options.name);
-  const n = headerLength(bytes);
-  if (n === undefined) throw new FormatError(FORMAT, `the file has ${bytes.length} bytes, fewer than the 8-byte header length.`, 0);
-  if (n > MAX_SAFETENSORS_HEADER) throw new LimitError(`${FORMAT}: the header length ${n} at byte 0 exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit.`);
+  const length = headerLength(bytes);
+  if (length === undefined) throw new FormatError(FORMAT, `the file has ${bytes.length} bytes, fewer than the 8-byte header length.`, 0);
+  if (length > BigInt(MAX_SAFETENSORS_HEADER)) throw new LimitError(`${FORMAT}: the header length ${length} at byte 0 exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit.`);
+  const n = Number(length);
   if (8 + n > bytes.length) throw new FormatError(FORMAT, `the header length ${n} at byte 0 runs past the end of the ${bytes.length}-byte file (file truncated or not safetensors?).`, 0);
-  if (bytes[8] !== 0x7b) throw new FormatError(FORMAT, `the header at byte 8 starts with byte 0x${bytes[8]!.toString(16).padStart(2, '0')} instead of '{'.`, 8);
+  const start = headerStart(bytes, 8 + n);
+  if (bytes[start] !== 0x7b || start >= 8 + n) {
+    const what = start >= 8 + n ? 'is only whitespace' : `starts with byte 0x${bytes[start]!.toString(16).padStart(2, '0')}`;
+    throw new FormatError(FORMAT, `the header at byte ${start} ${what} instead of '{'.`, start);
+  }
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));

@@ -3,13 +3,15 @@
  * `data.pkl` (the pickled object), `data/<key>` (one raw little-endian storage per entry, stored or
  * deflated), `version` and, since torch 2.1, `byteorder`. See torch/serialization.py `_load`.
  * Entries are inflated in memory with fflate only after the declared sizes pass a total limit
- * (zip bombs); nothing is ever written to disk.
+ * (zip bombs), and each one's CRC-32 is checked against the central directory; nothing is ever
+ * written to disk.
  */
-import { ByteReader, DTYPE_BYTES, FormatError, LimitError, OnebitError, UnsupportedError, WrongFileError } from '@onebit/core';
+import { ByteReader, ChecksumError, DTYPE_BYTES, FormatError, crc32, crcHex, LimitError, OnebitError, UnsupportedError, WrongFileError } from '@onebit/core';
 import { type UnzipFileInfo, unzipSync } from 'fflate';
 import { allowListedGlobals, buildAllowed } from './allow-list.js';
 import { TorchStorage, parseStorageId, swapBytes } from './storage.js';
 import { unpickle } from './unpickler.js';
+import { centralDirectoryCrcs } from './zip-directory.js';
 
 const FORMAT = 'torch-zip';
 
@@ -77,6 +79,13 @@ export function unpickleTorchZip(bytes: Uint8Array, limits: Partial<TorchZipLimi
     if (inflated > maxInflatedBytes) throw new LimitError(`${FORMAT}: the entries inflate to more than ${maxInflatedBytes} bytes (entry '${file.name}' declares ${file.originalSize}); refusing a possible zip bomb.`);
     return true;
   });
+  const crcs = centralDirectoryCrcs(bytes, FORMAT);
+  for (const [name, data] of Object.entries(entries)) {
+    const expected = crcs.get(name);
+    if (expected === undefined) throw new FormatError(FORMAT, `entry '${name}' is missing from the central directory.`);
+    const actual = crc32(data);
+    if (actual !== expected) throw new ChecksumError(FORMAT, `entry '${name}' CRC-32`, crcHex(expected), crcHex(actual));
+  }
   const byteorderEntry = entries[`${folder}byteorder`];
   const byteorder = byteorderEntry ? new TextDecoder().decode(byteorderEntry).trim() : 'little';
   if (byteorder !== 'little' && byteorder !== 'big') throw new FormatError(FORMAT, `${folder}byteorder says '${byteorder.slice(0, 20)}' instead of 'little' or 'big'.`);
