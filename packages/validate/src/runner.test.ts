@@ -1,12 +1,13 @@
 /**
- * End-to-end tests of the three runners on test-data/tiny.onnx (made by test-data/make-tiny.py): a
+ * End-to-end tests of the runners on test-data/tiny.onnx (made by test-data/make-tiny.py): a
  * 1×1 conv (3→4 channels, integer weights) + global average pool, whose outputs are exact in
- * float32, so node, wasm and browser (onnxruntime-web in headless Chromium) must give exactly the
- * hand-computed logits.
+ * float32, so node, wasm, browser (onnxruntime-web in headless Chromium) and onebit (the engine)
+ * must give exactly the hand-computed logits.
  */
 import { readFileSync } from 'node:fs';
 import { ModelError, WrongFileError } from '@onebit/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RUNTIME_MAX_REL_LOGIT_DIFF } from './cross-runtime.js';
 import { RUNTIMES, createRunner, type Runner } from './runner.js';
 
 const tiny = new Uint8Array(readFileSync(new URL('../test-data/tiny.onnx', import.meta.url)));
@@ -36,7 +37,7 @@ describe.each(RUNTIMES)('%s runner', (runtime) => {
     expect(runner.runtime).toBe(runtime);
     expect(runner.inputName).toBe('input');
     expect(runner.outputName).toBe('logits');
-    expect(runner.name).toContain({ node: 'onnxruntime-node 1.30.0', wasm: 'onnxruntime-web 1.30.0 wasm', browser: 'onnxruntime-web 1.30.0 wasm in Chromium' }[runtime]);
+    expect(runner.name).toContain({ node: 'onnxruntime-node 1.30.0', wasm: 'onnxruntime-web 1.30.0 wasm', browser: 'onnxruntime-web 1.30.0 wasm in Chromium', onebit: 'onebit engine (WebAssembly SIMD' }[runtime]);
     expect(runner.sessionCreationMs).toBeGreaterThan(0);
     const one = Float32Array.from({ length: 12 }, (_, i) => i);
     expect([...(await runner.run(one, [1, 3, 2, 2]))]).toEqual([1.5, 6.5, 8.5, 15.5]);
@@ -64,7 +65,7 @@ describe('createRunner', () => {
     await expect(createRunner(tiny, { runtime: 'node', threads: 0 })).rejects.toThrow(RangeError);
   });
 
-  it('node, wasm and browser give bit-identical logits', async () => {
+  it('the onnxruntime runtimes give bit-identical logits; the engine (other float32 summation order) agrees within RUNTIME_MAX_REL_LOGIT_DIFF', async () => {
     const input = Float32Array.from({ length: 12 * 5 }, (_, i) => Math.sin(i) * 100);
     const outs: Float32Array[] = [];
     for (const runtime of RUNTIMES) {
@@ -72,8 +73,11 @@ describe('createRunner', () => {
       outs.push(new Float32Array(await r.run(input, [5, 3, 2, 2])));
       await r.dispose();
     }
-    expect(outs).toHaveLength(3);
+    expect(outs).toHaveLength(4);
     expect(outs[1]).toEqual(outs[0]);
     expect(outs[2]).toEqual(outs[0]);
+    const maxRef = Math.max(...outs[0]!.map(Math.abs));
+    const maxDiff = Math.max(...outs[3]!.map((v, i) => Math.abs(v - outs[0]![i]!)));
+    expect(maxDiff / maxRef).toBeLessThanOrEqual(RUNTIME_MAX_REL_LOGIT_DIFF);
   });
 });

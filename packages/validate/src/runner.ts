@@ -1,14 +1,15 @@
 /**
  * One interface over the onnxruntime backends, so validation does not know which one runs:
  * `node` (onnxruntime-node, native CPU), `wasm` (onnxruntime-web's WebAssembly backend inside
- * Node) and `browser` (onnxruntime-web inside headless Chromium). Each backend lives in its own
+ * Node), `browser` (onnxruntime-web inside headless Chromium) and `onebit` (@onebit/engine, which
+ * runs the packed 1-bit weights from their bits in WebAssembly SIMD). Each backend lives in its own
  * module and is imported only when asked for.
  */
 import { assertNotWrongFile } from '@onebit/core';
 
-export type RuntimeName = 'node' | 'wasm' | 'browser';
+export type RuntimeName = 'node' | 'wasm' | 'browser' | 'onebit';
 
-export const RUNTIMES: readonly RuntimeName[] = ['node', 'wasm', 'browser'];
+export const RUNTIMES: readonly RuntimeName[] = ['node', 'wasm', 'browser', 'onebit'];
 
 export interface Runner {
   /** Which runtime runs the model, e.g. "onnxruntime-node 1.30.0 (2 threads)". */
@@ -45,6 +46,8 @@ export async function createRunner(model: Uint8Array, options: RunnerOptions): P
       return (await import('./wasm-runner.js')).createWasmRunner(model, threads);
     case 'browser':
       return (await import('./browser-runner.js')).createBrowserRunner(model, threads);
+    case 'onebit':
+      return (await import('./engine-runner.js')).createEngineRunner(model, threads);
     default:
       throw new RangeError(`Unknown runtime "${String(options.runtime)}"; known: ${RUNTIMES.join(', ')}.`);
   }

@@ -1,0 +1,352 @@
+/**
+ * Loads a converted ONNX model into the engine: recognises the packed 1-bit weights, checks every
+ * node against the supported operators (an unsupported one is an UnsupportedOpError at load),
+ * infers each value's shape for one image, plans the activation memory (buffers reused once their
+ * last reader ran; element-wise ops in place) and builds the list of kernel calls. Images of a
+ * batch then run one after another through the same memory. A model with fixed image dims is
+ * planned at load; one with symbolic dims (e.g. [N, 3, H, W]) at its first run of each shape.
+ */
+import { elementCount, FormatError, type Tensor } from '@onebit/core';
+import { decodeModel, type OnnxModel, type OnnxNode, type ValueInfo } from '@onebit/onnx';
+import { UnsupportedOpError } from './errors.js';
+import { fuseChannelAffineAt } from './fuse.js';
+import type { BuildContext, OpBuild, PlanValue, StepIo } from './op-types.js';
+import { OPS } from './ops/registry.js';
+import { findPackedWeights, type PackedWeights } from './packed-weight.js';
+import { instantiateKernels, type EngineKernels } from './wasm.js';
+
+/** Memory figures of a loaded engine, in bytes (summed over its plans). */
+export interface EngineMemory {
+  /** The WebAssembly linear memory (everything the engine holds: weights, activations, scratch). */
+  readonly wasmMemory: number;
+  /** Binary weights as resident (nibble layout; one bit per weight plus channel padding to 4). */
+  readonly binaryWeightBytes: number;
+  /** Number of binary weights (their 1-bit floor is this ÷ 8 bytes). */
+  readonly binaryWeightCount: number;
+  /** Float weights, scales, biases and other constants copied into wasm memory. */
+  readonly floatWeightBytes: number;
+  /** Activation buffers and kernel scratch. */
+  readonly activationBytes: number;
+}
+
+interface Buffer {
+  readonly address: number;
+  readonly bytes: number;
+  /** Live values stored here. */
+  live: number;
+  pinned: boolean;
+}
+
+/** The parsed graph, shared by every plan of an engine. */
+interface LoadedGraph {
+  readonly model: OnnxModel;
+  readonly opset: number;
+  readonly packed: PackedWeights;
+  readonly nodes: readonly OnnxNode[];
+  readonly input: ValueInfo;
+  readonly kernels: EngineKernels;
+  /** A float32 view of the kernels' memory, renewed when planning grew it. */
+  f32(): Float32Array;
+}
+
+/** One image shape's kernel calls and addresses. */
+interface Plan {
+  readonly steps: Array<() => void>;
+  readonly inputAddress: number;
+  readonly inputDims: readonly number[];
+  readonly outputs: ReadonlyArray<{ name: string; dims: readonly number[]; address: number }>;
+  readonly weightBytes: number;
+  readonly binaryBytes: number;
+  readonly activationBytes: number;
+}
+
+/** A model loaded into the engine (by loadEngine), ready to classify. */
+export class Engine {
+  private readonly plans = new Map<string, Plan>();
+
+  /** @internal Use loadEngine. */
+  constructor(private readonly g: LoadedGraph, first?: Plan) {
+    if (first) this.plans.set(first.inputDims.join(','), first);
+  }
+
+  /** The graph input's name. */
+  get inputName(): string {
+    return this.g.input.name;
+  }
+
+  /** The graph outputs' names, in graph order. */
+  get outputNames(): string[] {
+    return this.g.model.graph.outputs.map((o) => o.name);
+  }
+
+  /** The model's metadata_props (e.g. onebit.preprocess). */
+  get metadata(): Readonly<Record<string, string>> {
+    return this.g.model.metadata;
+  }
+
+  /** The input's declared shape: numbers for fixed dims, names for symbolic ones. */
+  get inputShape(): ReadonlyArray<number | string | undefined> {
+    return this.g.input.dims ?? [];
+  }
+
+  get memory(): EngineMemory {
+    const plans = [...this.plans.values()];
+    const sum = (f: (p: Plan) => number) => plans.reduce((s, p) => s + f(p), 0);
+    return {
+      wasmMemory: this.g.kernels.memory.buffer.byteLength,
+      binaryWeightBytes: sum((p) => p.binaryBytes),
+      binaryWeightCount: [...this.g.packed.weights.values()].reduce((s, w) => s + elementCount(w.dims), 0),
+      floatWeightBytes: sum((p) => p.weightBytes - p.binaryBytes),
+      activationBytes: sum((p) => p.activationBytes),
+    };
+  }
+
+  /** The plan for images of shape `imageDims` (planned now if new). */
+  private plan(imageDims: readonly number[]): Plan {
+    const key = imageDims.join(',');
+    let p = this.plans.get(key);
+    if (!p) {
+      p = planGraph(this.g, imageDims);
+      this.plans.set(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * Runs a batch: `input` holds float32 values of shape `dims` = [batch, …image dims] (NCHW).
+   * Returns each graph output (graph order) as { dims: [batch, …], data }.
+   * @throws RangeError when `input` does not hold ∏dims values or dims disagree with the model's
+   *   fixed input dims; UnsupportedOpError when a new image shape cannot be planned.
+   */
+  run(input: Float32Array, dims: readonly number[]): Array<{ dims: number[]; data: Float32Array }> {
+    const [batch = 0, ...image] = dims;
+    const declared = this.inputShape.slice(1);
+    if (dims.length !== this.inputShape.length || image.some((d, i) => typeof declared[i] === 'number' && declared[i] !== d) || input.length !== elementCount(dims)) {
+      throw new RangeError(`engine input '${this.inputName}' of shape [${dims.join(', ')}] with ${input.length} values does not fit the model's [${this.inputShape.map((d) => d ?? '?').join(', ')}].`);
+    }
+    const p = this.plan(image);
+    const per = elementCount(image);
+    const outs = p.outputs.map((o) => ({ dims: [batch, ...o.dims], data: new Float32Array(batch * elementCount(o.dims)) }));
+    const m = this.g.f32();
+    for (let i = 0; i < batch; i++) {
+      m.set(input.subarray(i * per, (i + 1) * per), p.inputAddress >> 2);
+      for (const step of p.steps) step();
+      p.outputs.forEach((o, j) => {
+        const n = elementCount(o.dims);
+        outs[j]!.data.set(m.subarray(o.address >> 2, (o.address >> 2) + n), i * n);
+      });
+    }
+    return outs;
+  }
+}
+
+function opsetOf(model: OnnxModel): number {
+  const imp = model.opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  if (!imp) throw new FormatError('onnx', 'the model imports no default-domain operator set.');
+  return imp.version;
+}
+
+/**
+ * Loads an ONNX model (bytes or decoded) with a single float32 input [batch, …image dims].
+ * @throws UnsupportedOpError naming the first node the engine cannot run (before any inference);
+ *   FormatError for an inconsistent graph (a value read before it is produced, bad packed weight).
+ */
+export function loadEngine(model: Uint8Array | OnnxModel): Engine {
+  const m = model instanceof Uint8Array ? decodeModel(model) : model;
+  const graph = m.graph;
+  const opset = opsetOf(m);
+  const packed = findPackedWeights(graph);
+  const nodes = graph.nodes.filter((n) => !packed.decodeNodes.has(n));
+  for (const n of nodes) {
+    if (n.domain !== '' && n.domain !== 'ai.onnx') throw new UnsupportedOpError(`${n.domain}.${n.opType}`, n.name || n.outputs[0]!);
+  }
+  // Check every op before doing any work, so an unsupported op is reported first and alone.
+  for (const n of nodes) {
+    if (n.opType === 'Constant') continue;
+    if (!OPS[n.opType]) throw new UnsupportedOpError(n.opType, n.name || n.outputs[0]!);
+  }
+  const initNames = new Set(graph.initializers.map((i) => i.name));
+  const runtimeInputs = graph.inputs.filter((i) => !initNames.has(i.name));
+  if (runtimeInputs.length !== 1) throw new UnsupportedOpError('graph', graph.name, `${runtimeInputs.length} runtime inputs (the engine runs single-input models)`);
+  const input = runtimeInputs[0]!;
+  if (input.elemType !== 'float32' || !input.dims || input.dims.length < 1) {
+    throw new UnsupportedOpError('graph', graph.name, `input '${input.name}' of type ${input.elemType} and shape [${(input.dims ?? []).join(', ')}] (needs float32 [batch, …])`);
+  }
+  const kernels = instantiateKernels();
+  let view = new Float32Array(kernels.memory.buffer);
+  const g: LoadedGraph = {
+    model: m, opset, packed, nodes, input, kernels,
+    f32: () => (view.buffer === kernels.memory.buffer ? view : (view = new Float32Array(kernels.memory.buffer))),
+  };
+  const image = input.dims.slice(1);
+  const fixed = image.every((d): d is number => typeof d === 'number');
+  return new Engine(g, fixed ? planGraph(g, image as number[]) : undefined);
+}
+
+/** Plans `g` for images of shape `inDims` (without the batch axis). */
+function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
+  const { kernels, opset, packed, nodes, input } = g;
+  const graph = g.model.graph;
+  const constants = new Map<string, Tensor>(graph.initializers.map((i) => [i.name, i.tensor]));
+  let weightBytes = 0;
+  let binaryBytes = 0;
+  let activationBytes = 0;
+  const constAddr = new Map<string, number>();
+  const scratchSize = new Map<string, number>();
+  const allocWeights = (bytes: number, binary = false) => {
+    weightBytes += bytes;
+    if (binary) binaryBytes += bytes;
+    return kernels.alloc(Math.max(bytes, 1));
+  };
+  const ctx: BuildContext = {
+    kernels,
+    opset,
+    allocWeights,
+    constantAddress: (v: PlanValue) => {
+      const known = constAddr.get(v.name);
+      if (known !== undefined) return known;
+      if (v.constant?.dtype !== 'float32') throw new FormatError('onnx', `constant '${v.name}' is ${v.constant?.dtype ?? 'not a constant'}, expected float32.`);
+      const data = v.constant.data as Float32Array;
+      const addr = allocWeights(data.byteLength);
+      new Float32Array(kernels.memory.buffer, addr, data.length).set(data);
+      constAddr.set(v.name, addr);
+      return addr;
+    },
+    noteBinaryBytes: (bytes) => {
+      weightBytes += bytes;
+      binaryBytes += bytes;
+    },
+    scratch: (key, bytes) => scratchSize.set(key, Math.max(scratchSize.get(key) ?? 0, bytes)),
+  };
+
+  // Readers per value (graph outputs count as one more, so they are never freed).
+  const readers = new Map<string, number>();
+  for (const n of nodes) for (const i of n.inputs) if (i) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const graphOutputs = new Set(graph.outputs.map((o) => o.name));
+  for (const o of graphOutputs) readers.set(o, (readers.get(o) ?? 0) + 1);
+
+  const values = new Map<string, PlanValue>();
+  const buffers = new Map<string, Buffer>();
+  const pool: Buffer[] = [];
+  const take = (bytes: number): Buffer => {
+    const need = Math.max(16, Math.ceil(bytes / 16) * 16);
+    let best = -1;
+    pool.forEach((b, i) => {
+      if (b.bytes >= need && (best < 0 || b.bytes < pool[best]!.bytes)) best = i;
+    });
+    if (best >= 0) {
+      const b = pool.splice(best, 1)[0]!;
+      b.live = 1;
+      return b;
+    }
+    activationBytes += need;
+    return { address: kernels.alloc(need), bytes: need, live: 1, pinned: false };
+  };
+  const release = (name: string) => {
+    const b = buffers.get(name);
+    if (!b) return;
+    b.live--;
+    if (b.live === 0 && !b.pinned) pool.push(b);
+  };
+
+  const inBuf = take(elementCount(inDims as number[]) * 4);
+  inBuf.pinned = true;
+  values.set(input.name, { name: input.name, dims: [1, ...(inDims as number[])] });
+  buffers.set(input.name, inBuf);
+  for (const [name, t] of constants) values.set(name, { name, dims: t.dims, constant: t });
+  for (const [name, w] of packed.weights) values.set(name, { name, dims: w.dims, packed: w });
+
+  interface Planned { build: OpBuild; inputs: number[]; outputs: number[] }
+  const planned: Planned[] = [];
+  const fuseCtx = {
+    readers,
+    constants,
+    dimsOf: (v: string) => (values.get(v)?.constant ? undefined : values.get(v)?.dims),
+  };
+  for (let i = 0; i < nodes.length; ) {
+    const fused = fuseChannelAffineAt(nodes, i, fuseCtx);
+    const node: OnnxNode = fused?.node ?? nodes[i]!;
+    i += fused?.count ?? 1;
+    const where = node.name || node.outputs[0]!;
+    if (node.opType === 'Constant') {
+      const v = node.attributes.value;
+      if (v?.type !== 'tensor') throw new UnsupportedOpError('Constant', where, 'a value other than a tensor');
+      constants.set(node.outputs[0]!, v.value.tensor);
+      values.set(node.outputs[0]!, { name: node.outputs[0]!, dims: v.value.tensor.dims, constant: v.value.tensor });
+      continue;
+    }
+    const ins = node.inputs.map((name, j) => {
+      if (!name) return undefined;
+      const v = values.get(name);
+      if (!v) throw new FormatError('onnx', `node '${where}' (${node.opType}) reads '${name}' (input ${j}), which no earlier node, initializer or graph input produces.`);
+      return v;
+    });
+    const build = OPS[node.opType]!(node, ins as PlanValue[], ctx);
+    const inAddrs = node.inputs.map((name) => (name ? (buffers.get(name)?.address ?? 0) : 0));
+    const outAddrs: number[] = [];
+    node.outputs.forEach((name, j) => {
+      const dims = build.outputs[j];
+      if (!name || !dims) return;
+      values.set(name, { name, dims });
+      let buf: Buffer;
+      const src = node.inputs[build.inPlace ?? -1];
+      const srcBuf = src ? buffers.get(src) : undefined;
+      if (j === 0 && build.alias) {
+        buf = buffers.get(node.inputs[0]!)!;
+        buf.live++;
+      } else if (j === 0 && src && srcBuf && readers.get(src) === 1 && srcBuf.live === 1 && !srcBuf.pinned && node.inputs.filter((x) => x === src).length === 1) {
+        buf = srcBuf;
+        buf.live++;
+      } else {
+        buf = take(elementCount(dims) * 4);
+      }
+      buffers.set(name, buf);
+      outAddrs.push(buf.address);
+      if (graphOutputs.has(name)) buf.pinned = true;
+    });
+    for (const name of node.inputs) {
+      if (!name) continue;
+      const left = readers.get(name)! - 1;
+      readers.set(name, left);
+      if (left === 0) release(name);
+    }
+    for (const name of node.outputs) if (name && readers.get(name) === undefined) release(name);
+    planned.push({ build, inputs: inAddrs, outputs: outAddrs });
+  }
+
+  const outputs = graph.outputs.map((o) => {
+    const v = values.get(o.name);
+    const b = buffers.get(o.name);
+    if (!v || !b) throw new UnsupportedOpError('graph', graph.name, `output '${o.name}' that no node computes`);
+    if (v.dims[0] !== 1) throw new UnsupportedOpError('graph', graph.name, `output '${o.name}' of shape [${v.dims.join(', ')}] per image (no batch axis)`);
+    return { name: o.name, dims: v.dims.slice(1), address: b.address };
+  });
+
+  const scratch = new Map<string, number>();
+  for (const [key, bytes] of scratchSize) {
+    activationBytes += bytes;
+    scratch.set(key, kernels.alloc(Math.max(16, bytes)));
+  }
+  const steps = planned.map((p) => {
+    const io: StepIo = {
+      inputs: p.inputs,
+      outputs: p.outputs,
+      scratch: (key) => {
+        const a = scratch.get(key);
+        if (a === undefined) throw new Error(`engine: scratch '${key}' was not reserved`);
+        return a;
+      },
+      f32: g.f32,
+    };
+    return p.build.make(io);
+  });
+  return {
+    steps,
+    inputAddress: inBuf.address,
+    inputDims: [...inDims],
+    outputs,
+    weightBytes,
+    binaryBytes,
+    activationBytes,
+  };
+}

@@ -1,0 +1,15 @@
+/** The engine's typed errors: what it cannot run is reported at load, naming the node and op. */
+import { UnsupportedError } from '@onebit/core';
+
+/** The graph uses an operator (or an attribute of one) that the engine does not implement. */
+export class UnsupportedOpError extends UnsupportedError {
+  constructor(
+    readonly opType: string,
+    readonly nodeName: string,
+    detail?: string,
+  ) {
+    super(
+      `onebit engine: node '${nodeName}' uses ${detail ? `${opType} with ${detail}` : `the operator ${opType}`}, which the engine does not support; run this model with onnxruntime (runtime 'node' or 'wasm').`,
+    );
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * @onebit/engine: a WebAssembly SIMD runtime for the graphs onebit produces, which keeps binary
+ * weights packed at one bit in memory and runs binary convolutions by table lookup.
+ */
+export { Engine, loadEngine, type EngineMemory } from './engine.js';
+export { UnsupportedOpError } from './errors.js';
+export { SUPPORTED_OPS } from './ops/registry.js';
+export { findPackedWeights, type PackedWeight, type PackedWeights } from './packed-weight.js';
+export { engineWasmSize } from './wasm.js';
