@@ -13,6 +13,7 @@ import { isOnebitWrnOnnx, onnxToWrn } from './onnx-to-wrn.js';
 import { containerToWrn, isWrnContainer, wrnToContainer } from './wrn-container.js';
 import { containerToGraph, graphToContainer, isGraphContainer } from './graph-container.js';
 import type { GraphConversionResult } from './convert-graph.js';
+import { graphShapes, PREPROCESS_KEY } from './summary.js';
 
 export interface ContainerResult {
   readonly container: Container;
@@ -63,10 +64,6 @@ function graphContainerToOnnx(c: Container, weights: 'packed' | 'float'): Conver
   const out = encodeModel(model);
   let n = 0;
   for (const t of c.tensors) if (t.role === 'binary-weight') n += t.weight.dims.reduce((a, b) => a * b, 1);
-  const outDims = model.graph.outputs[0]?.dims;
-  const last = outDims?.[outDims.length - 1];
-  const initNames = new Set(model.graph.initializers.map((i) => i.name));
-  const input = model.graph.inputs.find((v) => !initNames.has(v.name));
   return {
     model,
     bytes: out,
@@ -76,9 +73,8 @@ function graphContainerToOnnx(c: Container, weights: 'packed' | 'float'): Conver
       weights,
       binaryLayers: c.tensors.length,
       binaryWeights: n,
-      numClasses: typeof last === 'number' ? last : 0,
-      inputShape: (input?.dims ?? []).map((d) => (typeof d === 'number' ? d : -1)),
-      preprocess: 'as the source model',
+      ...graphShapes(model),
+      preprocess: model.metadata[PREPROCESS_KEY] ?? 'not recorded (pass --preprocess)',
       outputBytes: out.length,
       bitsPerWeight: n ? (out.length * 8) / n : 0,
       oneBitFloorBytes: Math.ceil(n / 8),

@@ -11,7 +11,7 @@ import { applyStateDict, binarizeOnnxModel, type BinarizationReport, type LayerP
 import { decodeModel, encodeModel, resolveExternalData, type OnnxModel, type ReadExternalFile } from '@onebit/onnx';
 import { readSafetensors, readTorch } from '@onebit/pytorch';
 import { detectFormat, FORMAT_NAMES, type ModelFormat } from './detect-format.js';
-import type { ConversionSummary } from './summary.js';
+import { graphShapes, PREPROCESS_KEY, type ConversionSummary } from './summary.js';
 
 export interface GraphConvertOptions {
   readonly fileName?: string;
@@ -24,6 +24,15 @@ export interface GraphConvertOptions {
   /** For a state_dict input: the ONNX graph exported from the same model. */
   readonly graph?: Uint8Array;
   readonly graphFileName?: string;
+  /**
+   * The input preprocessing the model was trained with, a preset name of @onebit/validate
+   * ('raw255', 'cifar-torchvision', 'cifar-wrn', 'imagenet', …): recorded in the output's
+   * `onebit.preprocess` metadata so validation never guesses. A source model that already records
+   * another one is an error.
+   */
+  readonly preprocess?: string;
+  /** For a state_dict input: accept state_dict tensors no graph parameter takes (default: refuse, naming them). */
+  readonly allowUnused?: boolean;
   /** Reads external-data files next to the input ONNX model (or next to `graph`). */
   readonly readExternalFile?: ReadExternalFile;
 }
@@ -87,12 +96,13 @@ function convertGraphResolved(bytes: Uint8Array, format: ModelFormat, onnx: Onnx
     }
     const tensors: Map<string, Tensor> = format === 'safetensors' ? readSafetensors(bytes).tensors : readTorch(bytes, { name: fileName }).tensors;
     if (tensors.size === 0) throw new ModelError(`${fileName} holds no tensors to apply onto the graph.`);
-    const applied = applyStateDict(onnx, tensors);
+    const applied = applyStateDict(onnx, tensors, { allowUnused: options.allowUnused === true });
     model = applied.model;
     stateDict = applied.match;
   } else {
     throw new UnsupportedError(`${fileName} is a ${FORMAT_NAMES[format]}; it is not converted through an ONNX graph.`);
   }
+  model = recordPreprocess(model, options.preprocess, fileName);
   const weights = options.weights ?? 'packed';
   const { model: out, report, binaryWeights } = binarizeOnnxModel(model, {
     weights,
@@ -104,20 +114,25 @@ function convertGraphResolved(bytes: Uint8Array, format: ModelFormat, onnx: Onnx
   return { model: out, bytes: encoded, summary: graphSummary(out, FORMAT_NAMES[format], stateDict ? 'state_dict on an ONNX graph' : 'ONNX graph', report, encoded.length), binarization: report, source: model, binaryWeights, ...(stateDict ? { stateDict } : {}) };
 }
 
+/** `model` with `preprocess` in its `onebit.preprocess` metadata; refuses to overwrite a different recorded one. */
+function recordPreprocess(model: OnnxModel, preprocess: string | undefined, fileName: string): OnnxModel {
+  if (preprocess === undefined) return model;
+  const recorded = model.metadata[PREPROCESS_KEY];
+  if (recorded !== undefined && recorded !== preprocess) {
+    throw new RangeError(`${fileName} already records preprocessing '${recorded}' in its ${PREPROCESS_KEY} metadata, not '${preprocess}'; leave out --preprocess to keep it.`);
+  }
+  return { ...model, metadata: { ...model.metadata, [PREPROCESS_KEY]: preprocess } };
+}
+
 function graphSummary(m: OnnxModel, inputFormat: string, family: string, r: BinarizationReport, outputBytes: number): ConversionSummary {
-  const initNames = new Set(m.graph.initializers.map((i) => i.name));
-  const input = m.graph.inputs.find((v) => !initNames.has(v.name));
-  const outDims = m.graph.outputs[0]?.dims;
-  const last = outDims?.[outDims.length - 1];
   return {
     inputFormat,
     family,
     weights: r.weights,
     binaryLayers: r.binarized + r.alreadyBinary,
     binaryWeights: r.binaryWeights,
-    numClasses: typeof last === 'number' ? last : 0,
-    inputShape: (input?.dims ?? []).map((d) => (typeof d === 'number' ? d : -1)),
-    preprocess: 'as the source model',
+    ...graphShapes(m),
+    preprocess: m.metadata[PREPROCESS_KEY] ?? 'not recorded (pass --preprocess)',
     outputBytes,
     bitsPerWeight: r.binaryWeights ? (outputBytes * 8) / r.binaryWeights : 0,
     oneBitFloorBytes: Math.ceil(r.binaryWeights / 8),

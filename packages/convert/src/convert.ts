@@ -29,6 +29,10 @@ export interface ConvertOptions {
   /** State_dict inputs: the ONNX graph exported from the same model. */
   readonly graph?: Uint8Array;
   readonly graphFileName?: string;
+  /** ONNX and state_dict inputs: the preprocessing preset to record in `onebit.preprocess`. */
+  readonly preprocess?: string;
+  /** State_dict inputs: accept state_dict tensors no graph parameter takes. */
+  readonly allowUnused?: boolean;
 }
 
 export interface ConversionResult {

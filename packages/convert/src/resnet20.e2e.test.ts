@@ -33,7 +33,8 @@ describe('ResNet-20 weights applied onto the exported graph', () => {
   it('matches all 97 state_dict tensors by name after stripping module.', () => {
     const { match } = applyStateDict(decodeModel(graph), readTorch(th).tensors);
     expect(match.assignments).toHaveLength(97);
-    expect(match.assignments.every((a) => a.rule === 'module.')).toBe(true);
+    expect(match.prefix).toEqual({ stateDict: 'module.', graph: '' });
+    expect(match.assignments.every((a) => a.rule === 'prefix')).toBe(true);
     expect(match.unusedKeys).toEqual([]);
     expect(match.mismatches).toEqual([]);
   });

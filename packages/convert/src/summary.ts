@@ -2,13 +2,21 @@
  * What a conversion produced, in numbers a user can check: layers, binary weights, bytes and
  * the resulting bits per binary weight (the 1-bit floor is ⌈weights/8⌉ bytes).
  */
+import type { OnnxModel } from '@onebit/onnx';
+
+/** The metadata key every converted model records its input preprocessing under (a preset name). */
+export const PREPROCESS_KEY = 'onebit.preprocess';
+
 export interface ConversionSummary {
   readonly inputFormat: string;
   readonly family: string;
   readonly weights: 'packed' | 'float';
   readonly binaryLayers: number;
   readonly binaryWeights: number;
-  readonly numClasses: number;
+  /** Present only when the first output really is [N, classes]. */
+  readonly numClasses?: number;
+  /** The first output's shape (−1 for a symbolic dimension), when it is not [N, classes]. */
+  readonly outputShape?: readonly number[];
   readonly inputShape: readonly number[];
   readonly preprocess: string;
   readonly outputBytes: number;
@@ -19,11 +27,25 @@ export interface ConversionSummary {
   readonly notes: Readonly<Record<string, string | number>>;
 }
 
+const dimsOf = (dims: readonly (number | string | undefined)[] | undefined): number[] => (dims ?? []).map((d) => (typeof d === 'number' ? d : -1));
+
+/**
+ * The shape facts of a graph model's summary: its first non-initializer input's shape, and either
+ * `numClasses` (the first output is 2-D [N, classes] with a fixed class count) or `outputShape`.
+ */
+export function graphShapes(m: OnnxModel): Pick<ConversionSummary, 'inputShape' | 'numClasses' | 'outputShape'> {
+  const initNames = new Set(m.graph.initializers.map((i) => i.name));
+  const input = m.graph.inputs.find((v) => !initNames.has(v.name));
+  const out = m.graph.outputs[0]?.dims;
+  const classes = out?.length === 2 && typeof out[1] === 'number' && out[1] > 0 ? out[1] : undefined;
+  return { inputShape: dimsOf(input?.dims), ...(classes !== undefined ? { numClasses: classes } : { outputShape: dimsOf(out) }) };
+}
+
 export function formatSummary(s: ConversionSummary): string[] {
   const mb = (n: number) => `${(n / 1e6).toFixed(3)} MB`;
   return [
     `input        ${s.inputFormat} → ${s.family}`,
-    `layers       ${s.binaryLayers} binary conv layers, ${s.numClasses} classes, input [${s.inputShape.join(', ')}], preprocess ${s.preprocess}`,
+    `layers       ${s.binaryLayers} binary conv layers, ${s.numClasses !== undefined ? `${s.numClasses} classes` : `output [${(s.outputShape ?? []).map((d) => (d < 0 ? '?' : d)).join(', ')}]`}, input [${s.inputShape.join(', ')}], preprocess ${s.preprocess}`,
     `weights      ${s.binaryWeights.toLocaleString('en-US')} binary weights, stored ${s.weights}`,
     `size         ${s.outputBytes.toLocaleString('en-US')} bytes (${mb(s.outputBytes)}); 1-bit floor ${s.oneBitFloorBytes.toLocaleString('en-US')} bytes`,
     `bits/weight  ${s.bitsPerWeight.toFixed(3)}`,

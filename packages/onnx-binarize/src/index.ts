@@ -11,5 +11,5 @@ export { binarizeCandidate } from './binarize-weight.js';
 export { FLOAT_TRAINED_CORRELATION, bnCorrelation, trainingEvidence, type TrainingEvidence } from './bn-evidence.js';
 export { NOT_TRAINED_DISTANCE, notTrainedWarning, type NotTrainedWarning } from './warning.js';
 export { binarizeOnnxModel, type BinarizeOnnxOptions, type BinarizationReport, type LayerReport } from './binarize-model.js';
-export { applyStateDict, matchStateDict, type MatchRule, type StateDictAssignment, type StateDictMatch, type StateDictMismatch, type UnmatchedInitializer } from './state-dict.js';
+export { applyStateDict, findKeyPrefix, matchStateDict, type ApplyStateDictOptions, type FoldedBatchNorm, type KeyPrefix, type MatchRule, type StateDictAssignment, type StateDictMatch, type StateDictMismatch, type UnmatchedInitializer } from './state-dict.js';
 export { formatBinarizationReport, formatStateDictMatch } from './report.js';

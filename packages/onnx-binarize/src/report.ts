@@ -35,10 +35,12 @@ export function formatBinarizationReport(r: BinarizationReport): string[] {
 export function formatStateDictMatch(m: StateDictMatch): string[] {
   const byRule = new Map<string, number>();
   for (const a of m.assignments) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
-  const lines = [`state_dict   ${m.assignments.length} initializers matched (${[...byRule].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`];
-  for (const a of m.assignments) if (a.rule !== 'exact' && a.rule !== 'module.') lines.push(`  ${a.rule.padEnd(16)} ${a.initializer} ← ${a.key}`);
+  const stripped = [m.prefix.stateDict && `'${m.prefix.stateDict}' stripped from the keys`, m.prefix.graph && `'${m.prefix.graph}' from the graph's names`].filter(Boolean).join(', ');
+  const lines = [`state_dict   ${m.assignments.length} initializers matched (${[...byRule].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})${stripped ? `; ${stripped}` : ''}`];
+  for (const a of m.assignments) if (a.rule !== 'exact' && a.rule !== 'prefix') lines.push(`  ${a.rule.padEnd(16)} ${a.initializer} ← ${a.key}`);
   for (const x of m.mismatches) lines.push(`  MISMATCH     ${x.initializer} ${x.graph.dtype} ${formatDims(x.graph.dims)} ≠ ${x.key} ${x.stateDict.dtype} ${formatDims(x.stateDict.dims)}`);
   if (m.unmatched.length) lines.push(`  kept from the graph (no state_dict key): ${m.unmatched.map((u) => u.name).join(', ')}`);
+  if (m.ignoredKeys.length) lines.push(`  ignored (training counters inference never reads): ${m.ignoredKeys.join(', ')}`);
   if (m.unusedKeys.length) lines.push(`  unused state_dict keys: ${m.unusedKeys.join(', ')}`);
   return lines;
 }

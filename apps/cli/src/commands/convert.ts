@@ -9,6 +9,7 @@ import type { Container } from '@onebit/container';
 import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, graphResultToContainer, isOnebitWrnOnnx, type ConversionResult, type GraphConversionResult } from '@onebit/convert';
 import { decodeModel } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, parseScaleRule, type LayerPolicy } from '@onebit/onnx-binarize';
+import { getPreprocess, preprocessNames } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
 import { confinedReader } from '@onebit/onnx/confined-reader';
 import { readInput } from '../read-input.js';
@@ -24,6 +25,8 @@ interface ConvertFlags {
   keep: string[];
   binarize: string[];
   includeGemm?: boolean;
+  allowUnused?: boolean;
+  preprocess?: string;
   quiet?: boolean;
 }
 
@@ -54,6 +57,8 @@ export function registerConvert(program: Command): void {
     .option('--keep <glob>', 'keep weights whose name matches (repeatable)', collect, [])
     .option('--binarize <glob>', 'binarize only weights whose name matches (repeatable)', collect, [])
     .option('--include-gemm', 'also binarize Gemm and MatMul weights')
+    .option('--preprocess <name>', `the input preprocessing the model was trained with, recorded in the output for validate: ${preprocessNames().join(' | ')} (the authors' WRN releases record raw255 themselves)`)
+    .option('--allow-unused', 'for a state_dict: convert even when some of its tensors match no graph parameter (they are listed)')
     .option('--opset <n>', 'ONNX opset of the generated graph for .mat inputs (7–17)', '13')
     .option('--quiet', 'print nothing on success (warnings still go to stderr)')
     .action(async (input: string, opts: ConvertFlags) => {
@@ -66,14 +71,18 @@ export function registerConvert(program: Command): void {
       const bytes = readInput(input);
       const fileName = basename(input);
       const format = detectFormat(bytes, fileName);
-      const graphFlags = opts.graph || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.scale !== 'he';
+      if (opts.preprocess !== undefined) getPreprocess(opts.preprocess);
+      const graphFlags = opts.graph || opts.allowUnused || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.scale !== 'he';
       const holdsWrn = format === 'mat' || format === 'onebit' || (format === 'onnx' && isOnebitWrnOnnx(decodeModel(bytes, fileName)));
-      if (holdsWrn && graphFlags) throw new RangeError('--graph, --scale, --keep*, --binarize and --include-gemm apply to ONNX and state_dict inputs, not to the authors\' WRN releases.');
+      if (holdsWrn && opts.preprocess !== undefined && opts.preprocess !== 'raw255') throw new RangeError(`The authors' WRN releases take raw255 pixels (recorded in the output), not --preprocess ${opts.preprocess}.`);
+      if (holdsWrn && graphFlags) throw new RangeError('--graph, --allow-unused, --scale, --keep*, --binarize and --include-gemm apply to ONNX and state_dict inputs, not to the authors\' WRN releases.');
       const graphOptions = {
         fileName,
         scale,
         policy,
         includeGemm: !!opts.includeGemm,
+        allowUnused: !!opts.allowUnused,
+        ...(opts.preprocess !== undefined ? { preprocess: opts.preprocess } : {}),
         ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph), readExternalFile: confinedReader(dirname(resolve(opts.graph))) } : { readExternalFile: confinedReader(dirname(resolve(input))) }),
       };
       if (opts.output.endsWith('.onebit')) {

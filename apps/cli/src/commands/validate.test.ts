@@ -15,6 +15,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const cliDir = fileURLToPath(new URL('../../', import.meta.url));
 const model = fileURLToPath(new URL('../../../../packages/validate/test-data/mean-rgb.onnx', import.meta.url));
 const data = sharedPath('datasets/cifar10/test_batch_0-999.bin');
+/** mean-rgb.onnx records no preprocessing: every run names it. */
+const RAW = ['--preprocess', 'raw255'];
 const out = mkdtempSync(join(tmpdir(), 'onebit-cli-validate-'));
 
 function onebit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -29,7 +31,7 @@ describe('onebit validate (built CLI)', () => {
 
   it('EXPECTED FAILURE: a failing gate exits 1 naming the gate, the measured value and the limit', () => {
     const junit = join(out, 'gates.xml');
-    const r = onebit('validate', model, '--data', data, '--limit', '50', '--threads', '1', '--expect-top1-error', '<=0.039', '--junit', junit);
+    const r = onebit('validate', model, ...RAW, '--data', data, '--limit', '50', '--threads', '1', '--expect-top1-error', '<=0.039', '--junit', junit);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('FAIL --expect-top1-error: top-1 error 92.00 % (46/50) is not <= the limit 3.90 % (over by 88.10 pp)');
     expect(r.stdout).toContain('top-1 error  92.00 % (46/50)');
@@ -39,14 +41,21 @@ describe('onebit validate (built CLI)', () => {
   });
 
   it('a passing gate exits 0', () => {
-    const r = onebit('validate', model, '--data', data, '--limit', '50', '--threads', '1', '--expect-top1-error', '<=0.95');
+    const r = onebit('validate', model, ...RAW, '--data', data, '--limit', '50', '--threads', '1', '--expect-top1-error', '<=0.95');
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('PASS --expect-top1-error: top-1 error 92.00 % (46/50) is <= 95.00 %');
     expect(r.status).toBe(0);
   });
 
+  it('EXPECTED FAILURE: a model that records no preprocessing, without --preprocess, exits 2 naming the flag and the presets', () => {
+    const r = onebit('validate', model, '--data', data, '--limit', '10');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('error: mean-rgb.onnx records no preprocessing (no onebit.preprocess metadata), so pass the one it was trained with: --preprocess raw255|cifar-torchvision|cifar-wrn|imagenet.');
+    expect(r.stdout).toBe('');
+  });
+
   it('shards 1/2 and 2/2 merged by `onebit report merge` equal the unsharded report', () => {
-    const common = ['--data', data, '--limit', '300', '--threads', '1'];
+    const common = [...RAW, '--data', data, '--limit', '300', '--threads', '1'];
     expect(onebit('validate', model, ...common, '--json', join(out, 'all.json')).status).toBe(0);
     for (const i of [1, 2]) expect(onebit('validate', model, ...common, '--shard', `${i}/2`, '--json', join(out, `shard-${i}.json`)).status).toBe(0);
     const merged = onebit('report', 'merge', join(out, 'shard-2.json'), join(out, 'shard-1.json'), '-o', join(out, 'merged.json'));

@@ -2,8 +2,9 @@
  * `onebit validate <model.onnx> --data <file|folder>`: runs a model over a labelled dataset in one or
  * all onnxruntime runtimes and reports top-1/top-5 error, throughput, parity with reference logits
  * and between runtimes, and the CI gates; writes JSON, JUnit and a self-contained HTML report. The
- * preprocessing defaults to what the model's metadata says (onebit writes `onebit.preprocess`),
- * else raw255. The work is done by @onebit/validate; this file parses and prints.
+ * preprocessing is what the model's metadata records (onebit writes `onebit.preprocess`) or what
+ * --preprocess says; it is never guessed: a model recording none needs the flag. The work is done
+ * by @onebit/validate; this file parses and prints.
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
@@ -11,7 +12,7 @@ import { FormatError } from '@onebit/core';
 import { resolveAsset } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
 import {
-  RUNTIMES, customPreprocess, describeGeometry, evaluateGates, formatReportJson, getPreprocess, loadImageSet, misclassified, parseErrorBound, parseFraction,
+  RUNTIMES, customPreprocess, describeGeometry, evaluateGates, formatReportJson, getPreprocess, loadImageSet, misclassified, parseErrorBound, parseFraction, preprocessNames,
   parsePercentagePoints, parseShard, readNpy, renderHtmlReport, shardRange, thumbnails, toJUnit, validateRuntimes,
   type Check, type GateSpec, type MultiRuntimeReport, type RuntimeName,
 } from '@onebit/validate';
@@ -67,7 +68,7 @@ export function registerValidate(program: Command): void {
     .option('--runtime <name>', `${RUNTIMES.join(' | ')} | all (each in turn, with cross-runtime parity)`, 'node')
     .option('--threads <n>', 'intra-op threads / wasm threads (default 2; wasm: one count per process)')
     .option('--batch-size <n>', 'images per inference call', '50')
-    .option('--preprocess <name>', 'raw255 | cifar-torchvision | imagenet (default: from the model metadata, else raw255)')
+    .option('--preprocess <name>', `${preprocessNames().join(' | ')} (default: the one the model records in its onebit.preprocess metadata; required when it records none)`)
     .option('--mean <list>', 'override the per-channel mean, e.g. 0.485,0.456,0.406')
     .option('--std <list>', 'override the per-channel std, e.g. 0.229,0.224,0.225')
     .option('--size <n>', 'resize the shorter side to n pixels (sharp) before cropping')
@@ -125,7 +126,11 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   const gates = gateSpec(opts);
   const model = readInput(modelPath, 'model');
   const metadata = decodeModel(model, basename(modelPath)).metadata;
-  const base = getPreprocess(opts.preprocess ?? metadata['onebit.preprocess'] ?? 'raw255');
+  const preprocessName = opts.preprocess ?? metadata['onebit.preprocess'];
+  if (preprocessName === undefined) {
+    throw new RangeError(`${basename(modelPath)} records no preprocessing (no onebit.preprocess metadata), so pass the one it was trained with: --preprocess ${preprocessNames().join('|')}.`);
+  }
+  const base = getPreprocess(preprocessName);
   const mean = numberList(opts.mean, '--mean');
   const std = numberList(opts.std, '--std');
   const resize = positiveInt(opts.size, '--size');
