@@ -44,17 +44,19 @@ async function expectSameLogits(model: Uint8Array, expected: Uint8Array): Promis
 describe('case 10-lightning-ckpt', () => {
   const graph = decodeModel(read('10-lightning-ckpt/graph.onnx'));
 
-  it("strips 'model.', uses all 20 tensors (3 counters ignored) and gives expected.onnx's logits", async () => {
-    const { model, match } = applyStateDict(graph, readTorch(read('10-lightning-ckpt/plain-dict-hparams.ckpt')).tensors);
-    expect(match.prefix).toEqual({ stateDict: 'model.', graph: '' });
-    expect(match.assignments).toHaveLength(17);
-    expect(match.assignments.every((a) => a.rule === 'prefix' && a.key === `model.${a.initializer}`)).toBe(true);
-    expect(match.ignoredKeys).toEqual(['model.bn1.num_batches_tracked', 'model.bn2.num_batches_tracked', 'model.bn3.num_batches_tracked']);
-    expect(match.unusedKeys).toEqual([]);
-    const { model: binary, report } = binarizeOnnxModel(model, { weights: 'packed' });
-    expect(report.binarized).toBe(3);
-    await expectSameLogits(encodeModel(binary), read('10-lightning-ckpt/expected.onnx'));
-  });
+  for (const file of ['plain-dict-hparams.ckpt', 'attributedict-hparams.ckpt']) {
+    it(`${file}: strips 'model.', uses all 20 tensors (3 counters ignored) and gives expected.onnx's logits`, async () => {
+      const { model, match } = applyStateDict(graph, readTorch(read(`10-lightning-ckpt/${file}`)).tensors);
+      expect(match.prefix).toEqual({ stateDict: 'model.', graph: '' });
+      expect(match.assignments).toHaveLength(17);
+      expect(match.assignments.every((a) => a.rule === 'prefix' && a.key === `model.${a.initializer}`)).toBe(true);
+      expect(match.ignoredKeys).toEqual(['model.bn1.num_batches_tracked', 'model.bn2.num_batches_tracked', 'model.bn3.num_batches_tracked']);
+      expect(match.unusedKeys).toEqual([]);
+      const { model: binary, report } = binarizeOnnxModel(model, { weights: 'packed' });
+      expect(report.binarized).toBe(3);
+      await expectSameLogits(encodeModel(binary), read('10-lightning-ckpt/expected.onnx'));
+    });
+  }
 
   it('the graph with its own stale values does not give those logits (the test can fail)', async () => {
     const { model } = binarizeOnnxModel(graph, { weights: 'packed' });
