@@ -1,11 +1,12 @@
 /**
  * The `onebit` command line: parses arguments with commander and hands the work to the
  * packages. Data problems (onebit's typed errors) print one line and exit 1; usage mistakes
- * (RangeError/TypeError from argument checks) exit 2; anything else is a bug and shows its stack.
+ * (commander's parse errors, UsageError, RangeError/TypeError from argument checks) exit 2;
+ * anything else is a bug and shows its stack.
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { OnebitError } from '@onebit/core';
+import { OnebitError, UsageError } from '@onebit/core';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
@@ -32,11 +33,13 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode;
+    // --help and --version end with exit code 0; every other commander error (unknown flag or
+    // command, missing argument or option, bad option value) is a usage error: exit 2.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
   } else if (e instanceof OnebitError) {
     console.error(`error: ${e.message}`);
     process.exitCode = 1;
-  } else if (e instanceof RangeError || e instanceof TypeError) {
+  } else if (e instanceof UsageError || e instanceof RangeError || e instanceof TypeError) {
     console.error(`error: ${e.message}`);
     process.exitCode = 2;
   } else {

@@ -15,10 +15,10 @@ describe('detectFormat', () => {
   });
 
   it.each([
-    ['an empty file', new Uint8Array(0), 'Model.mat is empty (0 bytes).'],
-    ['a Git LFS pointer', enc('version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 3479965\n'), 'Model.mat is a Git LFS pointer to a 3479965-byte object, not the model itself; run `git lfs pull` or download the real file.'],
-    ['an HTML page', enc('<!DOCTYPE html><html><body>Not found</body></html>'), 'Model.mat is an HTML page (50 bytes), probably an error or login page saved instead of the download.'],
-    ['random bytes', new Uint8Array([0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5]), 'Model.mat (9 bytes, starting de ad be ef 01 02 03 04) is not a format onebit reads: expected ONNX, a PyTorch checkpoint, safetensors, a MATLAB .mat or a .onebit container.'],
+    ['an empty file', new Uint8Array(0), 'model.mat is empty (0 bytes).'],
+    ['a Git LFS pointer', enc('version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 3479965\n'), 'model.mat is a Git LFS pointer to a 3479965-byte object, not the model itself; run `git lfs pull` or download the real file.'],
+    ['an HTML page', enc('<!DOCTYPE html><html><body>Not found</body></html>'), 'model.mat is an HTML page (50 bytes), probably an error or login page saved instead of the download.'],
+    ['random bytes', new Uint8Array([0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5]), 'model.mat (9 bytes, starting de ad be ef 01 02 03 04) is not a format onebit reads: expected ONNX, a PyTorch checkpoint, safetensors, a MATLAB .mat or a .onebit container.'],
   ])('refuses %s with a one-sentence message', (_, bytes, message) => {
     let error: unknown;
     try {

@@ -3,7 +3,7 @@
  * sniff that answers "not mine" without throwing. Files that are obviously not models (empty,
  * Git LFS pointer, HTML page) and unknown bytes get a WrongFileError that says what was seen.
  */
-import { describeWrongFile, WrongFileError } from '@onebit/core';
+import { describeWrongFile, WrongFileError, sentenceCase } from '@onebit/core';
 import { sniffContainer } from '@onebit/container';
 import { sniffOnnx } from '@onebit/onnx';
 import { sniffSafetensors, sniffTorch } from '@onebit/pytorch';
@@ -27,7 +27,7 @@ function sniffMat(bytes: Uint8Array): boolean {
 
 export function detectFormat(bytes: Uint8Array, fileName = 'the file'): ModelFormat {
   const wrong = describeWrongFile(bytes, fileName);
-  if (wrong) throw new WrongFileError(wrong.charAt(0).toUpperCase() + wrong.slice(1));
+  if (wrong) throw new WrongFileError(sentenceCase(wrong));
   if (sniffContainer(bytes)) return 'onebit';
   if (sniffMat(bytes)) return 'mat';
   const torch = sniffTorch(bytes);
@@ -36,6 +36,6 @@ export function detectFormat(bytes: Uint8Array, fileName = 'the file'): ModelFor
   if (sniffOnnx(bytes)) return 'onnx';
   const hex = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   throw new WrongFileError(
-    `${fileName.charAt(0).toUpperCase() + fileName.slice(1)} (${bytes.length} bytes, starting ${hex}) is not a format onebit reads: expected ONNX, a PyTorch checkpoint, safetensors, a MATLAB .mat or a .onebit container.`,
+    `${sentenceCase(fileName)} (${bytes.length} bytes, starting ${hex}) is not a format onebit reads: expected ONNX, a PyTorch checkpoint, safetensors, a MATLAB .mat or a .onebit container.`,
   );
 }

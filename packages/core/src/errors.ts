@@ -4,6 +4,17 @@
  * Caller mistakes (wrong argument types or ranges) use the built-in TypeError/RangeError instead.
  */
 
+/**
+ * A mistake in how onebit was called, not in the data: an unknown flag or command, a missing or
+ * invalid option, an output extension that does not match the format written. The CLI exits 2.
+ */
+export class UsageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}
+
 /** Base class of every data problem onebit reports. */
 export class OnebitError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

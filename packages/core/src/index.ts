@@ -8,3 +8,4 @@ export * from './pixel-tables.js';
 export * from './class-names.js';
 export * from './crc32.js';
 export * from './adler32.js';
+export * from './sentence-case.js';

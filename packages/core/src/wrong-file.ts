@@ -3,6 +3,7 @@
  * download that returned an error page) — so every reader can say so instead of a parse error.
  */
 import { WrongFileError } from './errors.js';
+import { sentenceCase } from './sentence-case.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -24,5 +25,5 @@ export function describeWrongFile(bytes: Uint8Array, name = 'the file'): string 
 /** Throws WrongFileError when `bytes` is obviously not a model. */
 export function assertNotWrongFile(bytes: Uint8Array, name?: string): void {
   const why = describeWrongFile(bytes, name);
-  if (why) throw new WrongFileError(why.charAt(0).toUpperCase() + why.slice(1));
+  if (why) throw new WrongFileError(sentenceCase(why));
 }

@@ -3,7 +3,7 @@
  * (0x0100) and a 2-byte endian indicator ('IM' on little-endian files, 'MI' on big-endian ones).
  * Also tells apart what is not a level-5 file: wrong files, v4 files and v7.3 (HDF5) files.
  */
-import { FormatError, TruncatedError, UnsupportedError, WrongFileError, describeWrongFile } from '@onebit/core';
+import { FormatError, TruncatedError, UnsupportedError, WrongFileError, describeWrongFile, sentenceCase } from '@onebit/core';
 
 export const HEADER_BYTES = 128;
 
@@ -49,7 +49,7 @@ export function isMatFile(bytes: Uint8Array): boolean {
 /** Reads and checks the header; throws a typed error saying what the file is when it is not level 5. */
 export function readHeader(bytes: Uint8Array): MatHeader {
   const wrong = describeWrongFile(bytes, 'the MAT file');
-  if (wrong) throw new WrongFileError(wrong.charAt(0).toUpperCase() + wrong.slice(1));
+  if (wrong) throw new WrongFileError(sentenceCase(wrong));
   const text = latin1(bytes.subarray(0, 116));
   if (text.startsWith('MATLAB 7.3') || hasHdf5SignatureAt(bytes, 0) || hasHdf5SignatureAt(bytes, 512)) {
     throw new UnsupportedError('MAT: this is a MATLAB v7.3 (HDF5) file, which onebit does not read; re-save it in MATLAB with save(..., \'-v7\').');

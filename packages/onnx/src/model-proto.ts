@@ -3,7 +3,7 @@
  * LFS pointer, HTML, no ModelProto fields) throw WrongFileError; a model whose protobuf is corrupt
  * throws FormatError (TruncatedError when it ends early) naming the byte offset protobufjs reached.
  */
-import { FormatError, TruncatedError, WrongFileError, describeWrongFile } from '@onebit/core';
+import { FormatError, TruncatedError, WrongFileError, describeWrongFile, sentenceCase } from '@onebit/core';
 import { decodeGraph, encodeGraph } from './graph-proto.js';
 import { int64ToNumber } from './int64.js';
 import type { OnnxModel } from './model.js';
@@ -13,9 +13,9 @@ import { sniffOnnx } from './sniff.js';
 /** Decodes a serialized ModelProto; `name` (e.g. the file name) is used in wrong-file messages. */
 export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxModel {
   const wrong = describeWrongFile(bytes, name);
-  if (wrong) throw new WrongFileError(wrong.charAt(0).toUpperCase() + wrong.slice(1));
+  if (wrong) throw new WrongFileError(sentenceCase(wrong));
   if (!sniffOnnx(bytes)) {
-    throw new WrongFileError(`${name.charAt(0).toUpperCase() + name.slice(1)} is not an ONNX model: its ${bytes.length} bytes do not start with ModelProto fields (first byte 0x${bytes[0]!.toString(16).padStart(2, '0')}).`);
+    throw new WrongFileError(`${sentenceCase(name)} is not an ONNX model: its ${bytes.length} bytes do not start with ModelProto fields (first byte 0x${bytes[0]!.toString(16).padStart(2, '0')}).`);
   }
   let p: onnx.ModelProto;
   try {

@@ -156,7 +156,7 @@ describe('EXPECTED FAILURE: wrong, truncated and corrupt files', () => {
   };
 
   it('names empty files, Git LFS pointers, HTML pages and other formats', () => {
-    expect(oneSentence(() => readTorch(new Uint8Array(0), { name: 'model.pt' }), WrongFileError)).toBe('Model.pt is empty (0 bytes).');
+    expect(oneSentence(() => readTorch(new Uint8Array(0), { name: 'model.pt' }), WrongFileError)).toBe('model.pt is empty (0 bytes).');
     const lfs = new TextEncoder().encode('version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 1099231\n');
     expect(oneSentence(() => readTorch(lfs), WrongFileError)).toContain('Git LFS pointer to a 1099231-byte object');
     const html = new TextEncoder().encode('<!DOCTYPE html><html><body>Not found</body></html>');

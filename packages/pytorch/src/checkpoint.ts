@@ -5,7 +5,7 @@
  * (instances of classes outside the allow-list). A whole pickled nn.Module is refused with the way
  * forward. sniffTorch tells the format without throwing.
  */
-import { FormatError, LimitError, ModelError, type Tensor, UnsupportedError, WrongFileError, assertNotWrongFile } from '@onebit/core';
+import { FormatError, LimitError, ModelError, type Tensor, UnsupportedError, WrongFileError, assertNotWrongFile, sentenceCase } from '@onebit/core';
 import { OpaqueObject, type PickleValue, isTensor } from './pickle-value.js';
 import { looksLikeSafetensors } from './safetensors.js';
 import { looksLikeTorchLegacy, unpickleTorchLegacy } from './torch-legacy.js';
@@ -96,11 +96,11 @@ function refuseWholeModule(root: PickleValue, tensorCount: number, name: string)
   const module = candidates.find((v): v is OpaqueObject => v instanceof OpaqueObject && (v.isTorchModule || v === root));
   if (!module) return;
   const what = module.isTorchModule ? `a whole pickled nn.Module ('${module.className}')` : `a pickled '${module.className}' object`;
-  throw new UnsupportedError(`${name.charAt(0).toUpperCase() + name.slice(1)} holds ${what} instead of a state_dict; onebit never runs a model's own code, so save the weights with torch.save(model.state_dict(), path) and convert that file.`);
+  throw new UnsupportedError(`${sentenceCase(name)} holds ${what} instead of a state_dict; onebit never runs a model's own code, so save the weights with torch.save(model.state_dict(), path) and convert that file.`);
 }
 
 function notTorch(bytes: Uint8Array, name: string): Error {
-  const subject = name.charAt(0).toUpperCase() + name.slice(1);
+  const subject = sentenceCase(name);
   if (bytes.length > 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') {
     return new UnsupportedError(`${subject} is a tar archive, the torch.save format of torch < 0.1.10, which onebit does not read; re-save it with a newer torch.`);
   }

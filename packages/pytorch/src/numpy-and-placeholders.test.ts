@@ -96,7 +96,7 @@ describe('classes outside the allow-list are inert placeholders', () => {
   it('11 full-model.pt: a whole pickled nn.Module is refused, saying to save model.state_dict()', () => {
     const read = (): unknown => readTorch(shared('11-full-pickled-module/full-model.pt'), { name: 'full-model.pt' });
     expect(read).toThrow(UnsupportedError);
-    expect(read).toThrow("Full-model.pt holds a whole pickled nn.Module ('tinynet.TinyNet') instead of a state_dict; onebit never runs a model's own code, so save the weights with torch.save(model.state_dict(), path) and convert that file.");
+    expect(read).toThrow("full-model.pt holds a whole pickled nn.Module ('tinynet.TinyNet') instead of a state_dict; onebit never runs a model's own code, so save the weights with torch.save(model.state_dict(), path) and convert that file.");
   });
 });
 

@@ -4,7 +4,7 @@
  * the entry's inference session, then store URL downloads in the cache. The entry supplies the
  * backend, the cache and how a non-URL source is read.
  */
-import { describeWrongFile } from '@onebit/core';
+import { describeWrongFile, sentenceCase } from '@onebit/core';
 import { sha256Hex, type ModelCache } from './content-hash.js';
 import { containerToOnnxBytes, isContainer } from './container-source.js';
 import { MissingDependencyError, ModelLoadError } from './errors.js';
@@ -65,7 +65,7 @@ async function obtain<I>(platform: Platform<I>, source: ModelSource, options: Lo
 /** Throws ModelLoadError unless `bytes` looks like an ONNX model; returns its facts. */
 export function inspectModelBytes(bytes: Uint8Array, name: string): OnnxFacts {
   const wrong = describeWrongFile(bytes, name);
-  if (wrong) throw new ModelLoadError(wrong.charAt(0).toUpperCase() + wrong.slice(1));
+  if (wrong) throw new ModelLoadError(sentenceCase(wrong));
   try {
     return readOnnxFacts(bytes);
   } catch (e) {
@@ -115,7 +115,7 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   } catch (e) {
     if (e instanceof MissingDependencyError) throw e;
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
-    throw new ModelLoadError(`${platform.backend.name} could not load ${name.charAt(0).toLowerCase()}${name.slice(1)} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });
+    throw new ModelLoadError(`${platform.backend.name} could not load ${name.replace(/^The\s/, 'the ')} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });
   }
   const sessionMs = performance.now() - sessionStart;
   const hash = got.hash ?? (await sha256Hex(got.bytes));
