@@ -9,3 +9,4 @@ export * from './class-names.js';
 export * from './crc32.js';
 export * from './adler32.js';
 export * from './sentence-case.js';
+export * from './pillow-resize.js';

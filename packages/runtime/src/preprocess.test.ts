@@ -23,7 +23,7 @@ describe('preprocess', () => {
   });
 
   it('BAD CALL: unknown presets and mismatched channel counts are RangeErrors', () => {
-    expect(() => preprocessParams('imagenet')).toThrow(new RangeError('Unknown preprocessing "imagenet"; known: raw255, unit.'));
+    expect(() => preprocessParams('imagenet')).toThrow(new RangeError('Unknown preprocessing "imagenet"; known: raw255, unit, cifar-wrn.'));
     expect(() => preprocessTables({ name: 'two', scale: 1, mean: [1, 2], std: [1] }, 3)).toThrow(RangeError);
   });
 });

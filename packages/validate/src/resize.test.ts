@@ -27,7 +27,7 @@ describe('geometry helpers', () => {
 
   it('names sharp, libvips and the resize method', () => {
     expect(RESIZE_KERNEL).toBe('pillow-bilinear');
-    expect(describeGeometry({ resize: 256, crop: 224 })).toMatch(/^shorter side → 256 \(sharp 0\.35\.\d+ \/ libvips 8\.\d+\.\d+, 'pillow-bilinear' = Pillow-style bilinear: two-pass affine .*\), centre crop 224×224$/);
+    expect(describeGeometry({ resize: 256, crop: 224 })).toMatch(/^shorter side → 256 \(sharp 0\.35\.\d+ \/ libvips 8\.\d+\.\d+, 'pillow-bilinear' = Pillow's Image.BILINEAR reproduced exactly .*\), centre crop 224×224$/);
     expect(describeGeometry({ resize: 64, kernel: 'lanczos3' })).toMatch(/'lanczos3' resize kernel\)$/);
   });
 });

@@ -2,15 +2,13 @@
  * Image geometry for preprocessing, done with sharp (libvips): decode a JPEG/PNG (or take raw
  * pixels), resize so the shorter side is `resize` pixels, centre-crop `crop`×`crop`, and return the
  * uint8 pixels as C×H×W planes. The reference used Pillow 9.4 `Image.BILINEAR`. The default method,
- * 'pillow-bilinear', reproduces it with sharp: enlarging uses sharp's `affine` with the bilinear
- * interpolator and half-pixel centres (out = s·in + (s − 1)/2), which is Pillow's triangle filter at
- * scale ≥ 1, done as two passes (horizontal, then vertical, each rounded to uint8, as Pillow does);
- * shrinking uses sharp's `resize` with the 'linear' kernel (libvips `reduce`, a widened
- * triangle filter as in Pillow). sharp's plain `resize` kernels are selectable for comparison.
+ * 'pillow-bilinear', reproduces it byte for byte with @onebit/core's `resizeBilinearPillow` (sharp
+ * decodes; libvips' own resamplers round differently from Pillow, and differently on different CPUs).
+ * sharp's plain `resize` kernels are selectable for comparison.
  * Crop offsets follow torchvision: `round((W − crop)/2)` with Python's half-to-even round.
  */
 import sharp from 'sharp';
-import { FormatError } from '@onebit/core';
+import { FormatError, resizeBilinearPillow } from '@onebit/core';
 
 /** sharp's `resize` kernels, plus 'pillow-bilinear' (see above). */
 export type ResizeKernel = 'pillow-bilinear' | 'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3' | 'mks2013' | 'mks2021';
@@ -19,7 +17,7 @@ export type ResizeKernel = 'pillow-bilinear' | 'nearest' | 'linear' | 'cubic' | 
 export const RESIZE_KERNEL: ResizeKernel = 'pillow-bilinear';
 
 const KERNEL_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  'pillow-bilinear': "Pillow-style bilinear: two-pass affine with the bilinear interpolator and half-pixel centres when enlarging, 'linear' reduce kernel when shrinking",
+  'pillow-bilinear': "Pillow's Image.BILINEAR reproduced exactly (@onebit/core resizeBilinearPillow)",
 };
 
 export interface Geometry {
@@ -56,26 +54,6 @@ export function resizedSize(width: number, height: number, target: number): [num
 export type ImageInput = Uint8Array | { readonly pixels: Uint8Array; readonly width: number; readonly height: number; readonly channels: number };
 
 /**
- * Pillow samples outside the image by clamping to the edge pixel, while libvips' affine blends in a
- * black background there: output pixels whose sample position (i + 0.5)/s − 0.5 lies before the
- * first or after the last input pixel along `axis` get that edge pixel's value.
- */
-function clampEdges(src: { data: Uint8Array; width: number; height: number }, out: Uint8Array, outStride: number, [outW, outH]: readonly [number, number], channels: number, axis: 'x' | 'y', s: number): void {
-  const inSize = axis === 'x' ? src.width : src.height;
-  const outSize = axis === 'x' ? outW : outH;
-  for (let i = 0; i < outSize; i++) {
-    const at = (i + 0.5) / s - 0.5;
-    if (at >= 0 && at <= inSize - 1) continue;
-    const edge = at < 0 ? 0 : inSize - 1;
-    const across = axis === 'x' ? outH : outW;
-    for (let j = 0; j < across; j++) {
-      const [ox, oy, ix, iy] = axis === 'x' ? [i, j, edge, j] : [j, i, j, edge];
-      for (let c = 0; c < channels; c++) out[(oy * outStride + ox) * channels + c] = src.data[(iy * src.width + ix) * channels + c]!;
-    }
-  }
-}
-
-/**
  * Decodes (or takes raw HWC pixels), applies the geometry and returns C×H×W uint8 planes with the
  * final width and height. `where` names the image in error messages.
  */
@@ -93,19 +71,13 @@ export async function loadPixels(input: ImageInput, geometry: Geometry, where: s
     if (geometry.resize !== undefined) {
       const [w, h] = resizedSize(width, height, geometry.resize);
       const kernel = geometry.kernel ?? RESIZE_KERNEL;
-      if (kernel === 'pillow-bilinear' && w >= width && h >= height) {
-        // Pillow resizes horizontally, rounds to uint8, then vertically; a pass is skipped when its size is unchanged.
-        for (const [sx, sy] of [[w / width, 1], [1, h / height]] as const) {
-          if (sx === 1 && sy === 1) continue;
-          const before = { data, width: info.width, height: info.height };
-          ({ data, info } = await sharp(data, { raw: { width: info.width, height: info.height, channels } })
-            .affine([sx, 0, 0, sy], { odx: (sx - 1) / 2, ody: (sy - 1) / 2, interpolator: sharp.interpolators.bilinear })
-            .raw().toBuffer({ resolveWithObject: true }));
-          clampEdges(before, data, info.width, sx === 1 ? [w, h] : [w, before.height], channels, sx === 1 ? 'y' : 'x', sx === 1 ? sy : sx);
-        }
+      if (kernel === 'pillow-bilinear') {
+        const resized = resizeBilinearPillow(data, width, height, channels, w, h);
+        data = Buffer.from(resized.buffer as ArrayBuffer, resized.byteOffset, resized.byteLength);
+        info = { ...info, width: w, height: h };
       } else {
         ({ data, info } = await sharp(data, { raw: { width, height, channels } })
-          .resize({ width: w, height: h, fit: 'fill', kernel: kernel === 'pillow-bilinear' ? 'linear' : kernel })
+          .resize({ width: w, height: h, fit: 'fill', kernel })
           .raw().toBuffer({ resolveWithObject: true }));
       }
       // affine's output box may be a pixel larger than w×h; the top-left w×h is the image.
