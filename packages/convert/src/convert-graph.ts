@@ -12,6 +12,7 @@ import { decodeModel, encodeModel, resolveExternalData, type OnnxModel, type Rea
 import { readSafetensors, readTorch } from '@onebit/pytorch';
 import { detectFormat, FORMAT_NAMES, type ModelFormat } from './detect-format.js';
 import { graphShapes, PREPROCESS_KEY, type ConversionSummary } from './summary.js';
+import { convertBinaryWideResnet, isBinaryWideResnet } from './binary-wide-resnet.js';
 
 export interface GraphConvertOptions {
   readonly fileName?: string;
@@ -91,10 +92,12 @@ function convertGraphResolved(bytes: Uint8Array, format: ModelFormat, onnx: Onnx
     if (options.graph) throw new RangeError(`${fileName} is already an ONNX model; a graph is only used with a PyTorch or safetensors state_dict.`);
     model = onnx!;
   } else if (format === 'torch-zip' || format === 'torch-legacy' || format === 'safetensors') {
+    const tensors: Map<string, Tensor> = format === 'safetensors' ? readSafetensors(bytes).tensors : readTorch(bytes, { name: fileName }).tensors;
+    // A family onebit knows needs no graph: its importer builds the network from the state_dict.
+    if (!onnx && isBinaryWideResnet(tensors.keys())) return convertBinaryWideResnet(tensors, FORMAT_NAMES[format], options);
     if (!onnx) {
       throw new UnsupportedError(`${fileName} is a ${FORMAT_NAMES[format]}, which holds weights but no graph; pass the ONNX graph exported from the same model (onebit convert ${fileName} --graph model.onnx).`);
     }
-    const tensors: Map<string, Tensor> = format === 'safetensors' ? readSafetensors(bytes).tensors : readTorch(bytes, { name: fileName }).tensors;
     if (tensors.size === 0) throw new ModelError(`${fileName} holds no tensors to apply onto the graph.`);
     const applied = applyStateDict(onnx, tensors, { allowUnused: options.allowUnused === true });
     model = applied.model;

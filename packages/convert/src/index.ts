@@ -7,3 +7,4 @@ export * from './wrn-container.js';
 export * from './onnx-to-wrn.js';
 export * from './container-convert.js';
 export * from './graph-container.js';
+export * from './binary-wide-resnet.js';

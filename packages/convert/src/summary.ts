@@ -25,6 +25,8 @@ export interface ConversionSummary {
   /** ⌈binaryWeights / 8⌉: the bytes the sign bits alone need. */
   readonly oneBitFloorBytes: number;
   readonly notes: Readonly<Record<string, string | number>>;
+  /** Sentences the user must see beside the numbers (e.g. latent weights exactly 0 deployed as +1). */
+  readonly remarks?: readonly string[];
 }
 
 const dimsOf = (dims: readonly (number | string | undefined)[] | undefined): number[] => (dims ?? []).map((d) => (typeof d === 'number' ? d : -1));
@@ -49,5 +51,6 @@ export function formatSummary(s: ConversionSummary): string[] {
     `weights      ${s.binaryWeights.toLocaleString('en-US')} binary weights, stored ${s.weights}`,
     `size         ${s.outputBytes.toLocaleString('en-US')} bytes (${mb(s.outputBytes)}); 1-bit floor ${s.oneBitFloorBytes.toLocaleString('en-US')} bytes`,
     `bits/weight  ${s.bitsPerWeight.toFixed(3)}`,
+    ...(s.remarks ?? []).map((r) => `note         ${r}`),
   ];
 }

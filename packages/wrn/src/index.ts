@@ -1,4 +1,4 @@
-/** @onebit/wrn: the authors' MATLAB and Keras wide ResNets, read from .mat files and emitted as ONNX. */
+/** @onebit/wrn: the authors' MATLAB and Keras wide ResNets (.mat) and szagoruyko/binary-wide-resnet state_dicts, emitted as ONNX. */
 export * from './network.js';
 export * from './layout.js';
 export * from './matlab-wrn.js';
@@ -6,3 +6,5 @@ export * from './keras-wrn.js';
 export * from './read-network.js';
 export * from './emit-onnx.js';
 export * from './forward.js';
+export * from './binary-wide-resnet.js';
+export * from './binary-wide-resnet-onnx.js';
