@@ -1,7 +1,8 @@
 /**
  * Tests of inspectModel on real files: the published ResNet-20 checkpoint (legacy torch.save) shows
  * its 97 state_dict tensors and best_prec1; an ONNX model with external data is sized from shapes
- * and says where the bytes are, without loading them.
+ * and says where the bytes are, without loading them; a binary-wide-resnet checkpoint is named with
+ * its depth, width, classes and which convs are binary.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +30,24 @@ describe('inspectModel', () => {
     const t = info.tensors.find((x) => x.name === 'conv3.weight')!;
     expect(t).toEqual({ name: 'conv3.weight', dtype: 'float32', dims: [10, 32, 7, 7], bytes: 62_720, binarization: 'would-binarize', external: 'model.data' });
     expect(info.lines.find((l) => l.includes('conv3.weight'))).toMatch(/62,720 B {2}in model\.data; would binarize$/);
+  });
+
+  it('names a binary-wide-resnet checkpoint: family, depth, width, classes, binary and float convs, latent zeros', () => {
+    const fixture = (f: string) => new Uint8Array(readFileSync(new URL(`../../../test-fixtures/binary-wide-resnet/${f}`, import.meta.url)));
+    const ckpt = inspectModel(fixture('wrn8-0.75-c10.checkpoint.pth.tar'), 'w.pth.tar');
+    expect(ckpt.metadata['network']).toEqual({
+      family: 'binary-wide-resnet', depth: 8, width: 0.75, classes: 10, stored: 'latent', binaryWeights: 41_472, latentZeros: 5,
+      binaryConvs: ['group0.block0.conv0', 'group0.block0.conv1', 'group1.block0.conv0', 'group1.block0.conv1', 'group2.block0.conv0', 'group2.block0.conv1'],
+      floatConvs: ['conv0', 'conv_last'],
+    });
+    expect(ckpt.lines).toContain('network      binary-wide-resnet: depth 8, width 0.75 (12/24/48 channels), 10 classes; training checkpoint (latent float weights); preprocess cifar-wrn');
+    expect(ckpt.lines.find((l) => l.startsWith('sign(0)'))).toMatch(/^sign\(0\) {6}5 latent weights are exactly 0 \(group0\.block0\.conv0 2, group1\.block0\.conv0 1, group2\.block0\.conv1 2\)/);
+    const verdict = (info: typeof ckpt, name: string) => info.tensors.find((t) => t.name === name)!.binarization;
+    expect([verdict(ckpt, 'module.conv0'), verdict(ckpt, 'module.conv_last'), verdict(ckpt, 'module.group0.block0.conv0')]).toEqual(['keep', 'keep', 'would-binarize']);
+    const packed = inspectModel(fixture('wrn14-0.5-c100.packed.pth.tar'), 'p.pth.tar');
+    expect(packed.lines).toContain('network      binary-wide-resnet: depth 14, width 0.5 (8/16/32 channels), 100 classes; packed release (np.packbits sign bits); preprocess cifar-wrn');
+    expect(verdict(packed, 'module.group2.block1.conv1')).toBe('binary');
+    const broken = inspectModel(fixture('broken-misshaped.pth.tar'), 'b.pth.tar');
+    expect(broken.lines).toContain("network      binary-wide-resnet, not convertible: b.pth.tar: tensor 'module.group2.block0.conv1' has shape [47, 6, 3, 3], but a binary-wide-resnet of depth 8, width 0.75 (12/24/48 channels) and 10 classes needs [48, 6, 3, 3] (np.packbits of 48 input channels along axis 1).");
   });
 });

@@ -8,7 +8,8 @@ import { readContainer } from '@onebit/container';
 import { describeMat, readMat } from '@onebit/mat';
 import { decodeModel } from '@onebit/onnx';
 import { readSafetensors, readTorch } from '@onebit/pytorch';
-import { countWeights, readWrnFromMat } from '@onebit/wrn';
+import { countWeights, isBinaryWideResnet, readBinaryWideResnet, readWrnFromMat } from '@onebit/wrn';
+import { latentZerosRemark } from './binary-wide-resnet.js';
 import { detectFormat, FORMAT_NAMES, type ModelFormat } from './detect-format.js';
 
 export interface TensorInfo {
@@ -102,15 +103,17 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
     case 'torch-zip':
     case 'torch-legacy': {
       const ckpt = readTorch(bytes);
-      const tensors = [...ckpt.tensors].map(([n, t]) => tensorInfo(n, t));
+      const family = isBinaryWideResnet(ckpt.tensors.keys()) ? describeBinaryWideResnet(ckpt.tensors, fileName) : undefined;
+      const tensors = [...ckpt.tensors].map(([n, t]) => family?.verdicts.get(n) ?? tensorInfo(n, t));
       return {
         ...base,
-        metadata: { stateDictKey: ckpt.stateDictKey, ...ckpt.metadata },
+        metadata: { stateDictKey: ckpt.stateDictKey, ...ckpt.metadata, ...(family ? { network: family.network } : {}) },
         tensors,
         lines: [
           ...head,
           `state_dict   ${ckpt.stateDictKey ? `under '${ckpt.stateDictKey}'` : 'at the top level'}`,
           ...Object.entries(ckpt.metadata).map(([k, v]) => `metadata     ${k} = ${v}`),
+          ...(family?.lines ?? []),
           ...tensorLines(tensors),
         ],
       };
@@ -130,4 +133,40 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
       return { ...base, metadata: c.model, tensors, lines: [...head, `model        ${JSON.stringify(c.model)}`, ...tensorLines(tensors)] };
     }
   }
+}
+
+/**
+ * A binary-wide-resnet state_dict: the network's depth, width, classes and which convs are binary
+ * (block convs) or float (conv0, conv_last), and the tensor verdicts that follow from the family's
+ * rule rather than from shapes; a checkpoint that does not read says why.
+ */
+function describeBinaryWideResnet(tensors: ReadonlyMap<string, Tensor>, fileName: string): { network: Record<string, unknown>; lines: string[]; verdicts: Map<string, TensorInfo> } {
+  // By the family's rule, not by shape: conv0 and conv_last stay float; uint8 block convs are sign bits.
+  const verdicts = new Map<string, TensorInfo>();
+  for (const [name, t] of tensors) {
+    const bare = name.replace(/^module\./, '');
+    const bytes = tensorInfo(name, t).bytes;
+    if (bare === 'conv0' || bare === 'conv_last') verdicts.set(name, { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'keep' });
+    else if (/^group\d+\.block\d+\.conv[01]$/.test(bare) && t.dtype === 'uint8') verdicts.set(name, { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'binary' });
+  }
+  let net;
+  try {
+    net = readBinaryWideResnet(tensors, fileName);
+  } catch (e) {
+    return { network: { family: 'binary-wide-resnet', error: (e as Error).message }, lines: [`network      binary-wide-resnet, not convertible: ${(e as Error).message}`], verdicts };
+  }
+  const convs = net.blocks.flatMap((b) => [b.conv0, b.conv1]);
+  const weights = convs.reduce((s, c) => s + c.weight.dims.reduce((a, d) => a * d, 1), 0);
+  const stored = net.stored === 'packed' ? 'packed release (np.packbits sign bits)' : net.stored === 'latent' ? 'training checkpoint (latent float weights)' : 'latent and packed block convs';
+  const zeros = latentZerosRemark(net);
+  return {
+    network: { family: net.family, depth: net.depth, width: net.width, classes: net.numClasses, stored: net.stored, binaryConvs: convs.map((c) => c.name), floatConvs: ['conv0', 'conv_last'], binaryWeights: weights, latentZeros: net.latentZeros },
+    lines: [
+      `network      binary-wide-resnet: depth ${net.depth}, width ${net.width} (${net.channels.join('/')} channels), ${net.numClasses} classes; ${stored}; preprocess cifar-wrn`,
+      `binary convs ${convs.length} (${weights.toLocaleString('en-US')} weights): ${convs.map((c) => c.name).join(', ')}`,
+      'float convs  conv0 (first), conv_last (1×1 classifier)',
+      ...(zeros ? [`sign(0)      ${zeros}`] : []),
+    ],
+    verdicts,
+  };
 }

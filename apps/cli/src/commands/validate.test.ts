@@ -2,7 +2,8 @@
  * The built CLI end to end (compiled here first with tsc; the packages' dist comes from turbo's
  * ^build): a failing gate exits 1 with the gate, the measured value and the limit, and writes
  * JUnit; `--shard 1/2` + `2/2` merged by `onebit report merge` equal the unsharded JSON report.
- * The model is the validate package's test-data/mean-rgb.onnx (fast, a poor classifier).
+ * The model is the validate package's test-data/mean-rgb.onnx (fast, a poor classifier); a
+ * binary-wide-resnet fixture, converted with no graph, is validated with the preset its metadata names.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -69,5 +70,18 @@ describe('onebit validate (built CLI)', () => {
     const bad = onebit('report', 'merge', join(out, 'shard-2.json'), '-o', join(out, 'bad.json'));
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('error: report: shard-2.json starts at image 150 but the shards before it end at 0; a shard is missing.');
+  });
+
+  it('a binary-wide-resnet checkpoint converts with no graph, and validate takes cifar-wrn from the model metadata', () => {
+    const fixture = (f: string) => fileURLToPath(new URL(`../../../../test-fixtures/binary-wide-resnet/${f}`, import.meta.url));
+    const onnx = join(out, 'wrn8.onnx');
+    const c = onebit('convert', fixture('wrn8-0.75-c10.packed.pth.tar'), '-o', onnx);
+    expect(c.stderr).toBe('');
+    expect(c.stdout).toContain('input        PyTorch checkpoint (zip, torch ≥ 1.6) → binary-wide-resnet, depth 8, width 0.75 (packed release)');
+    expect(c.status).toBe(0);
+    const r = onebit('validate', onnx, '--data', data, '--limit', '100', '--threads', '1', '--reference', fixture('wrn8-0.75-c10.logits.npy'), '--min-agreement', '1.0');
+    expect(r.stdout).toContain('preprocess   cifar-wrn:');
+    expect(r.stdout).toContain('reference    top-1 agreement 100.00 % (100/100)');
+    expect(r.status).toBe(0);
   });
 });
