@@ -25,10 +25,10 @@ export function registerInspect(program: Command): void {
     .argument('<file>', 'model file (.onnx, .mat, .pt/.pth/.th, .safetensors, .onebit)')
     .option('--sizes', 'print the size report (the authors\' WRNs: .mat, .onebit, or onebit\'s ONNX of them)')
     .option('--json', 'print the description or size report as JSON')
-    .action((file: string, opts: { json?: boolean; sizes?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean; sizes?: boolean }) => {
       const bytes = readInput(file);
       if (opts.sizes) {
-        printSizes(bytes, basename(file), !!opts.json);
+        await printSizes(bytes, basename(file), !!opts.json);
         return;
       }
       const info = inspectModel(bytes, basename(file));
@@ -37,20 +37,22 @@ export function registerInspect(program: Command): void {
     });
 }
 
-function printSizes(bytes: Uint8Array, fileName: string, json: boolean): void {
+async function printSizes(bytes: Uint8Array, fileName: string, json: boolean): Promise<void> {
   const c = convertToContainer(bytes, fileName);
-  console.error('measuring gzip and brotli sizes (the float ONNX is ~107 MB; this takes a minute or two) …');
-  const layerCompressed = new Map(
-    c.container.tensors.map((t) => [t.name, compressedSizes(t.role === 'binary-weight' ? t.weight.bits : new Uint8Array(t.tensor.data.buffer, t.tensor.data.byteOffset, t.tensor.data.byteLength))]),
+  console.error(`compressing every layer and file (${COMPRESSION_LABEL}) …`);
+  const layerSizes = Promise.all(
+    c.container.tensors.map(async (t) => [t.name, await compressedSizes(t.role === 'binary-weight' ? t.weight.bits : new Uint8Array(t.tensor.data.buffer, t.tensor.data.byteOffset, t.tensor.data.byteLength))] as const),
   );
-  const report = sizeReport(c.container.tensors, { fileBytes: c.bytes.length, compressed: compressedSizes(c.bytes), layerCompressed });
-  const weights = report.total.binaryWeights;
-  const floor = Math.ceil(weights / 8);
-  const files = [
+  const forms = [
     { file: '.onebit container', bytes: c.bytes },
     { file: 'ONNX, packed weights', bytes: networkToOnnx(c.network, 'onebit').bytes },
     { file: 'ONNX, float weights', bytes: networkToOnnx(c.network, 'onebit', { weights: 'float' }).bytes },
-  ].map(({ file, bytes: b }) => ({ file, bytes: b.length, ...compressedSizes(b), ratioToFloor: b.length / floor }));
+  ];
+  const [layerCompressed, formSizes] = await Promise.all([layerSizes.then((entries) => new Map(entries)), Promise.all(forms.map((f) => compressedSizes(f.bytes)))]);
+  const report = sizeReport(c.container.tensors, { fileBytes: c.bytes.length, compressed: formSizes[0]!, layerCompressed });
+  const weights = report.total.binaryWeights;
+  const floor = Math.ceil(weights / 8);
+  const files = forms.map(({ file, bytes: b }, i) => ({ file, bytes: b.length, ...formSizes[i]!, ratioToFloor: b.length / floor }));
   if (json) {
     console.log(JSON.stringify({ model: fileName, family: c.network.family, compression: COMPRESSION_LABEL, oneBitFloorBytes: floor, container: report, files }, null, 2));
     return;
