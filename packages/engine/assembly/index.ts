@@ -136,10 +136,11 @@ export function convBinary(
           let tb = tab;
           for (let i = 0; i < n; i++) {
             const w = <usize>load<u16>(wp);
-            const e0 = tb + ((w & 15) << 5);
-            const e1 = tb + (((w >> 4) & 15) << 5);
-            const e2 = tb + (((w >> 8) & 15) << 5);
-            const e3 = tb + ((w >> 12) << 5);
+            // Nibble j times 32 (the entry size) in two integer ops: shift it to bits 5..8, mask.
+            const e0 = tb + ((w << 5) & 0x1e0);
+            const e1 = tb + ((w << 1) & 0x1e0);
+            const e2 = tb + ((w >> 3) & 0x1e0);
+            const e3 = tb + ((w >> 7) & 0x1e0);
             a0l = f32x4.add(a0l, v128.load(e0)); a0h = f32x4.add(a0h, v128.load(e0, 16));
             a1l = f32x4.add(a1l, v128.load(e1)); a1h = f32x4.add(a1h, v128.load(e1, 16));
             a2l = f32x4.add(a2l, v128.load(e2)); a2h = f32x4.add(a2h, v128.load(e2, 16));
