@@ -107,7 +107,9 @@ function renderInfo(m: BrowserModel): void {
     ['Downloaded', i.fromCache ? `0 B (from the cache, ${formatBytes(i.modelBytes)} stored)` : formatBytes(i.bytesDownloaded)],
     ['Binary weights', i.weights.toLocaleString('en')],
     ['Bits per weight (file)', i.bitsPerWeight.toFixed(3)],
-    ['Weights in memory (float32 after decoding, est.)', formatBytes(i.bytesInMemory)],
+    i.backend.startsWith('onebit engine')
+      ? ['Memory (WebAssembly, measured; weights at 1 bit)', formatBytes(i.bytesInMemory)]
+      : ['Weights in memory (float32 after decoding, est.)', formatBytes(i.bytesInMemory)],
     ['Load time', `${i.loadTimeMs.toFixed(0)} ms (session ${i.sessionMs.toFixed(0)} ms)`],
     ['SHA-256', i.sha256],
   ];

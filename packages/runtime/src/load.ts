@@ -7,6 +7,7 @@
 import { describeWrongFile, sentenceCase } from '@onebit/core';
 import { sha256Hex, type ModelCache } from './content-hash.js';
 import { containerToOnnxBytes, isContainer } from './container-source.js';
+import { ENGINE_BACKEND_NAME, engineSession } from './engine-session.js';
 import { MissingDependencyError, ModelLoadError } from './errors.js';
 import { createModel } from './model.js';
 import { readOnnxFacts, type OnnxFacts } from './onnx-facts.js';
@@ -109,13 +110,32 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   const preprocess = preprocessParams(preprocessName);
 
   const sessionStart = performance.now();
+  const choice = options.backend ?? 'auto';
   let session;
-  try {
-    session = await platform.backend.createSession(onnx, options.threads);
-  } catch (e) {
-    if (e instanceof MissingDependencyError) throw e;
-    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
-    throw new ModelLoadError(`${platform.backend.name} could not load ${name.replace(/^The\s/, 'the ')} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });
+  let backendName: string | undefined;
+  let bytesInMemory = facts.binaryWeights * 4 + facts.floatInitializerBytes;
+  if (choice !== 'onnxruntime') {
+    let engine;
+    try {
+      engine = engineSession(onnx, choice);
+    } catch (e) {
+      const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+      throw new ModelLoadError(`${ENGINE_BACKEND_NAME} could not load ${name.replace(/^The\s/, 'the ')} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });
+    }
+    if (engine) {
+      session = engine.session;
+      backendName = ENGINE_BACKEND_NAME;
+      bytesInMemory = engine.wasmMemoryBytes;
+    }
+  }
+  if (!session) {
+    try {
+      session = await platform.backend.createSession(onnx, options.threads);
+    } catch (e) {
+      if (e instanceof MissingDependencyError) throw e;
+      const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+      throw new ModelLoadError(`${platform.backend.name} could not load ${name.replace(/^The\s/, 'the ')} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });
+    }
   }
   const sessionMs = performance.now() - sessionStart;
   const hash = got.hash ?? (await sha256Hex(got.bytes));
@@ -132,7 +152,7 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
     sha256: hash,
     bytesDownloaded: got.downloaded,
     modelBytes: got.bytes.length,
-    bytesInMemory: facts.binaryWeights * 4 + facts.floatInitializerBytes,
+    bytesInMemory,
     weights: facts.binaryWeights,
     bitsPerWeight: facts.binaryWeights > 0 ? (got.bytes.length * 8) / facts.binaryWeights : Number.NaN,
     loadTimeMs: performance.now() - start,
@@ -144,7 +164,7 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
     numClasses: classes,
     labels: [...labels],
     preprocess: preprocess.name,
-    backend: platform.backend.name,
+    backend: backendName ?? platform.backend.name,
     metadata: facts.metadata,
   };
   return createModel(session, platform.backend, info, preprocess, options.resize ?? 'resize');

@@ -21,7 +21,8 @@ let model: NodeModel;
 
 beforeAll(async () => {
   fx = await loadFixture();
-  model = await loadModel(fx.model, { labels: fx.labels, cache: false });
+  // These tests compare with onnxruntime-node run directly, so they force onnxruntime.
+  model = await loadModel(fx.model, { labels: fx.labels, cache: false, backend: 'onnxruntime' });
 });
 afterAll(() => model?.dispose());
 
@@ -49,7 +50,7 @@ describe('classify through @onebit/runtime (node)', () => {
   it('loads the .onebit container of the same model and classifies the 20 images identically', async () => {
     const { convertToContainer } = await import('@onebit/convert');
     const container = convertToContainer(fx.mat).bytes;
-    const fromContainer = await loadModel(container, { labels: fx.labels, cache: false });
+    const fromContainer = await loadModel(container, { labels: fx.labels, cache: false, backend: 'onnxruntime' });
     try {
       expect(await fromContainer.classifyBatch(fx.images, { topK: 5 })).toEqual(await model.classifyBatch(fx.images, { topK: 5 }));
       expect(fromContainer.info.modelBytes).toBe(container.length);
@@ -85,6 +86,34 @@ describe('classify through @onebit/runtime (node)', () => {
     expect(info.metadata['onebit.weights']).toBe('packed');
     expect(info.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(info.bytesInMemory).toBeGreaterThan(info.weights * 4);
+  });
+});
+
+describe('the onebit engine backend', () => {
+  it('runs the WRN by default: onnxruntime\'s top-5 on the 20 images, probabilities within 1e-4, measured wasm memory', async () => {
+    const engine = await loadModel(fx.model, { labels: fx.labels, cache: false });
+    try {
+      expect(engine.info.backend).toBe('onebit engine (WebAssembly SIMD, 1 thread)');
+      // Measured WebAssembly memory: the 26.7 M weights at one bit (3.3 MB) plus activations, not 107 MB of floats.
+      expect(engine.info.bytesInMemory).toBeGreaterThan(26_737_120 / 8);
+      expect(engine.info.bytesInMemory).toBeLessThan(16 * 2 ** 20);
+      const got = await engine.classifyBatch(fx.images, { topK: 5 });
+      const want = await model.classifyBatch(fx.images, { topK: 5 });
+      expect(got.map((r) => r[0]!.index)).toEqual(fx.trueLabels);
+      got.forEach((r, i) => r.forEach((c, j) => {
+        expect(c.index).toBe(want[i]![j]!.index);
+        expect(Math.abs(c.probability - want[i]![j]!.probability)).toBeLessThan(1e-4);
+      }));
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('EXPECTED FAILURE: forcing the engine on a model with an op it lacks is a ModelLoadError naming the engine and the op', async () => {
+    const corrupt = fx.model.slice();
+    corrupt.set(new TextEncoder().encode('Cbst'), Buffer.from(corrupt).indexOf('Cast'));
+    await expect(loadModel(corrupt, { cache: false, backend: 'engine' })).rejects.toThrow(ModelLoadError);
+    await expect(loadModel(corrupt, { cache: false, backend: 'engine' })).rejects.toThrow(/^onebit engine \(WebAssembly SIMD, 1 thread\) could not load the \d+-byte model \(\d+ bytes\): .*uses the operator Cbst/);
   });
 });
 

@@ -34,6 +34,12 @@ export interface LoadOptions {
   readonly onProgress?: ProgressCallback;
   /** Use the content-hash model cache (default true). `'reload'` fetches again and refreshes it. */
   readonly cache?: boolean | 'reload';
+  /**
+   * Which runtime runs the model: `'auto'` (default) the onebit engine (@onebit/engine, packed
+   * weights kept at one bit) when it supports every op of the model, else onnxruntime; `'engine'`
+   * or `'onnxruntime'` force one (forcing the engine on a model it cannot run is a ModelLoadError).
+   */
+  readonly backend?: 'auto' | 'engine' | 'onnxruntime';
   /** Intra-op threads for the inference session (Node default 2; browser default depends on isolation). */
   readonly threads?: number;
   /**
@@ -57,8 +63,10 @@ export interface ModelInfo {
   /** Size of the model file. */
   readonly modelBytes: number;
   /**
-   * Estimated bytes of weights onnxruntime holds after constant-folding the decode subgraph: 4 per
-   * binary weight (decoded to float32) plus every float initializer that is not the shared bit table.
+   * With the onebit engine: its measured WebAssembly memory (weights at one bit, activations,
+   * scratch). With onnxruntime: the estimated bytes of weights it holds after constant-folding the
+   * decode subgraph: 4 per binary weight (decoded to float32) plus every float initializer that is
+   * not the shared bit table.
    */
   readonly bytesInMemory: number;
   /** Binary weights in the model (exact from each `<w>.shape`, else `<w>.bits` bytes × 8); 0 if none. */
@@ -77,7 +85,7 @@ export interface ModelInfo {
   readonly numClasses: number;
   readonly labels: readonly string[];
   readonly preprocess: string;
-  /** `onnxruntime-node 1.30.0` or `onnxruntime-web 1.30.0 wasm`. */
+  /** `onebit engine (WebAssembly SIMD, 1 thread)`, `onnxruntime-node 1.30.0` or `onnxruntime-web 1.30.0 wasm`. */
   readonly backend: string;
   readonly metadata: Readonly<Record<string, string>>;
 }
