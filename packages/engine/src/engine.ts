@@ -6,7 +6,7 @@
  * batch then run one after another through the same memory. A model with fixed image dims is
  * planned at load; one with symbolic dims (e.g. [N, 3, H, W]) at its first run of each shape.
  */
-import { elementCount, FormatError, type Tensor } from '@onebit/core';
+import { elementCount, FormatError, LimitError, type Tensor } from '@onebit/core';
 import { decodeModel, type OnnxModel, type OnnxNode, type ValueInfo } from '@onebit/onnx';
 import { UnsupportedOpError } from './errors.js';
 import { fuseChannelAffineAt } from './fuse.js';
@@ -14,6 +14,18 @@ import type { BuildContext, OpBuild, PlanValue, StepIo } from './op-types.js';
 import { OPS } from './ops/registry.js';
 import { findPackedWeights, type PackedWeights } from './packed-weight.js';
 import { instantiateKernels, type EngineKernels } from './wasm.js';
+
+/** The most linear memory one engine may plan (WebAssembly's 32-bit address space is 4 GiB). */
+export const MAX_ENGINE_MEMORY = 2 ** 31;
+
+/** Reserves `bytes` in `kernels`' memory, refusing a plan that would pass MAX_ENGINE_MEMORY. */
+function allocChecked(kernels: EngineKernels, bytes: number, what: string): number {
+  const total = kernels.memory.buffer.byteLength + bytes;
+  if (!Number.isSafeInteger(bytes) || bytes < 0 || total > MAX_ENGINE_MEMORY) {
+    throw new LimitError(`onebit engine: ${what} needs ${bytes} bytes, which would take its memory past the ${MAX_ENGINE_MEMORY}-byte limit.`);
+  }
+  return kernels.alloc(bytes);
+}
 
 /** Memory figures of a loaded engine, in bytes (summed over its plans). */
 export interface EngineMemory {
@@ -196,7 +208,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
   const allocWeights = (bytes: number, binary = false) => {
     weightBytes += bytes;
     if (binary) binaryBytes += bytes;
-    return kernels.alloc(Math.max(bytes, 1));
+    return allocChecked(kernels, Math.max(bytes, 1), 'a weight');
   };
   const ctx: BuildContext = {
     kernels,
@@ -240,7 +252,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
       return b;
     }
     activationBytes += need;
-    return { address: kernels.alloc(need), bytes: need, live: 1, pinned: false };
+    return { address: allocChecked(kernels, need, 'an activation'), bytes: need, live: 1, pinned: false };
   };
   const release = (name: string) => {
     const b = buffers.get(name);
@@ -325,7 +337,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
   const scratch = new Map<string, number>();
   for (const [key, bytes] of scratchSize) {
     activationBytes += bytes;
-    scratch.set(key, kernels.alloc(Math.max(16, bytes)));
+    scratch.set(key, allocChecked(kernels, Math.max(16, bytes), `scratch '${key}'`));
   }
   const steps = planned.map((p) => {
     const io: StepIo = {

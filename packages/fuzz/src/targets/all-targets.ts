@@ -4,6 +4,7 @@ import { cifarTarget } from './cifar.js';
 import { containerTarget } from './container.js';
 import { convertGraphTarget } from './convert-graph.js';
 import { detectFormatTarget } from './detect-format.js';
+import { engineTarget } from './engine.js';
 import { imageFolderTarget } from './image-folder.js';
 import { matTarget } from './mat.js';
 import { mnistTarget } from './mnist.js';
@@ -18,7 +19,7 @@ import { torchZipTarget } from './torch-zip.js';
 export const ALL_TARGETS: readonly FuzzTarget[] = [
   onnxTarget, onnxExternalTarget, torchZipTarget, torchLegacyTarget, pickleTarget, safetensorsTarget,
   matTarget, containerTarget, cifarTarget, mnistTarget, npyTarget, detectFormatTarget,
-  imageFolderTarget, convertGraphTarget,
+  imageFolderTarget, convertGraphTarget, engineTarget,
 ];
 
 /** The target named `name`; throws a RangeError listing the names otherwise. */

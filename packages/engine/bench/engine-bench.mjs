@@ -1,0 +1,101 @@
+/**
+ * The engine's figures beside their baselines, measured in one run on this machine (issue 17's
+ * targets): images/s of the packed MATLAB WRN-20-10 in the engine vs onnxruntime-web wasm (1 and
+ * 2 threads) and onnxruntime-node (1 thread) in Node; peak RSS of a process that loads the model
+ * and classifies 100 CIFAR-10 images, engine vs onnxruntime-node; resident binary-weight bytes ÷
+ * the 1-bit floor; the engine's .wasm size gzipped. Every configuration runs in its own process
+ * (peak RSS is per process; onnxruntime-web's thread count is process-global), does one warm-up
+ * batch, then times run() calls only. Run after `npm run build`: `npm run bench`.
+ * Env: ONEBIT_BENCH_ENGINE_IMAGES (default 50), batch 25.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const BATCH = 25;
+const self = fileURLToPath(import.meta.url);
+const shared = process.env.ONEBIT_SHARED ?? fileURLToPath(new URL('../../../../shared/', import.meta.url));
+const cifarPath = join(shared, 'datasets/cifar10/test_batch_0-999.bin');
+
+/** raw255 NCHW float32 of CIFAR-10 test images [start, start + n). */
+function images(raw, start, n) {
+  const x = new Float32Array(n * 3072);
+  for (let i = 0; i < n; i++) for (let j = 0; j < 3072; j++) x[i * 3072 + j] = raw[(start + i) * 3073 + 1 + j];
+  return x;
+}
+
+async function makeRunner(kind, threads, bytes) {
+  if (kind === 'engine') {
+    const { loadEngine } = await import('../dist/index.js');
+    const engine = loadEngine(bytes);
+    return { run: async (x, dims) => engine.run(x, dims)[0].data, engine };
+  }
+  const ort = kind === 'node' ? await import('onnxruntime-node') : await import('onnxruntime-web');
+  if (kind === 'wasm') ort.env.wasm.numThreads = threads;
+  const options = kind === 'node'
+    ? { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionProviders: ['cpu'], extra: { session: { intra_op: { allow_spinning: '0' } } } }
+    : { graphOptimizationLevel: 'all', executionProviders: ['wasm'] };
+  const session = await ort.InferenceSession.create(bytes, options);
+  return { run: async (x, dims) => (await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, dims) }))[session.outputNames[0]].data };
+}
+
+async function child(kind, threads, modelPath, n) {
+  const raw = readFileSync(cifarPath);
+  const runner = await makeRunner(kind, threads, new Uint8Array(readFileSync(modelPath)));
+  await runner.run(images(raw, 0, BATCH), [BATCH, 3, 32, 32]); // warm-up
+  let ms = 0;
+  for (let start = 0; start < n; start += BATCH) {
+    const x = images(raw, start, BATCH);
+    const t0 = performance.now();
+    await runner.run(x, [BATCH, 3, 32, 32]);
+    ms += performance.now() - t0;
+  }
+  const memory = runner.engine?.memory;
+  process.stdout.write(JSON.stringify({ imagesPerSecond: (n * 1000) / ms, peakRssBytes: process.resourceUsage().maxRSS * 1024, memory }));
+}
+
+function run(kind, threads, modelPath, n) {
+  const out = execFileSync(process.execPath, [self, '--child', kind, String(threads), modelPath, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out);
+}
+
+async function main() {
+  let convertToOnnx;
+  try {
+    ({ convertToOnnx } = await import('@onebit/convert'));
+  } catch {
+    console.error('bench: @onebit/convert is not built; run `npm run build` at the repository root first.');
+    process.exit(1);
+  }
+  const modelPath = join(mkdtempSync(join(tmpdir(), 'onebit-engine-bench-')), 'wrn20-10.packed.onnx');
+  const mat = readFileSync(join(shared, 'models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'));
+  writeFileSync(modelPath, convertToOnnx(new Uint8Array(mat)).bytes);
+  const n = Number(process.env.ONEBIT_BENCH_ENGINE_IMAGES ?? 50);
+  const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+  const engine = run('engine', 1, modelPath, n);
+  const wasm1 = run('wasm', 1, modelPath, n);
+  const wasm2 = run('wasm', 2, modelPath, n);
+  const node1 = run('node', 1, modelPath, n);
+  console.log(`@onebit/engine on the packed WRN-20-10 (MATLAB release), CIFAR-10 test images 0–${n - 1}, batch ${BATCH}, warm-up batch excluded; each row is its own process`);
+  console.log(`images/s  engine (1 thread) ${engine.imagesPerSecond.toFixed(2)}`);
+  console.log(`          ÷ onnxruntime-web wasm 1 thread ${wasm1.imagesPerSecond.toFixed(2)} = ${ratio(engine.imagesPerSecond, wasm1.imagesPerSecond)} (target ≥ 3×)`);
+  console.log(`          ÷ onnxruntime-web wasm 2 threads ${wasm2.imagesPerSecond.toFixed(2)} = ${ratio(engine.imagesPerSecond, wasm2.imagesPerSecond)} (target ≥ 3× with the engine at 2 threads; the engine is single-threaded, so this compares 1 engine thread with 2)`);
+  console.log(`          ÷ onnxruntime-node 1 thread ${node1.imagesPerSecond.toFixed(2)} = ${ratio(engine.imagesPerSecond, node1.imagesPerSecond)} (target ≥ 0.5× at equal threads)`);
+
+  const rssEngine = run('engine', 1, modelPath, 100);
+  const rssNode = run('node', 1, modelPath, 100);
+  console.log(`peak RSS, load + classify 100 images: engine ${mb(rssEngine.peakRssBytes)} vs onnxruntime-node ${mb(rssNode.peakRssBytes)} (target ≤ 64 MiB with the engine)`);
+  const m = engine.memory;
+  const floor = m.binaryWeightCount / 8;
+  console.log(`resident binary weights: ${m.binaryWeightBytes} bytes for ${m.binaryWeightCount} weights = ${(m.binaryWeightBytes / floor).toFixed(4)}× the 1-bit floor of ${floor} bytes (target ≤ 1.05×); wasm memory ${mb(m.wasmMemory)} (activations + scratch ${mb(m.activationBytes)}, float constants ${mb(m.floatWeightBytes)})`);
+  const wasm = readFileSync(new URL('../dist/engine.wasm', import.meta.url));
+  console.log(`engine .wasm: ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} bytes gzipped (target ≤ 100 KB)`);
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3], Number(process.argv[4]), process.argv[5], Number(process.argv[6]));
+else await main();
