@@ -1,10 +1,12 @@
 /**
  * Vite build of the onebit web app. The onebit-assets plugin converts the model and bundles the
  * samples at build time; workers are ES modules (onnxruntime-web imports its glue dynamically);
- * preview serves with COOP/COEP so onnxruntime-web may use WebAssembly threads.
+ * preview serves with COOP/COEP so onnxruntime-web may use WebAssembly threads; the build ends by
+ * printing the app's download size by kind (JS, wasm, model), raw and gzipped.
  */
 import { defaultClientConditions, defineConfig } from 'vite';
 import { onebitAssets } from './build/assets-plugin.js';
+import { bundleSizeReport } from './build/bundle-size.js';
 
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -13,7 +15,7 @@ export const ISOLATION_HEADERS = {
 
 export default defineConfig({
   base: './',
-  plugins: [onebitAssets()],
+  plugins: [onebitAssets(), bundleSizeReport()],
   // onnxruntime-web without its embedded glue: it loads ort/*.mjs and .wasm that we copy ourselves.
   resolve: { conditions: [...defaultClientConditions, 'onnxruntime-web-use-extern-wasm'] },
   worker: { format: 'es' },

@@ -54,13 +54,21 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     page.on('request', (r) => requests.push(r.url()));
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    const failed: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
     await page.goto(url);
     await page.locator('#model-status[data-state="ready"]').waitFor({ timeout: 90_000 });
+    // No broken-image icon before a choice: the preview is hidden until an image is picked.
+    expect(await page.locator('#preview').isHidden()).toBe(true);
+    expect(await page.locator('#top5-note').textContent()).toContain("softmax of the model's 10 output logits");
 
     // keyboard: Tab to the first sample and press Enter
     await page.locator('#samples button').first().focus();
     await page.keyboard.press('Enter');
     await page.locator('#top5 li').nth(4).waitFor();
+    expect(await page.locator('#preview').isVisible()).toBe(true);
     const shownTop1 = Number(await page.locator('#top5 li').first().getAttribute('data-index'));
     expect(shownTop1).toBe(data.samples[0]!.nodeTop1);
 
@@ -79,6 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     mkdirSync(join(appDir, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(appDir, 'test-results', 'web-validate.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
+    expect(failed).toEqual([]); // no 404, not even favicon.ico (the icon is an inline SVG)
     // Nothing leaves the app's own origin (no CDN, fonts or analytics).
     expect(requests.filter((r) => !r.startsWith(url) && !r.startsWith('blob:') && !r.startsWith('data:'))).toEqual([]);
 

@@ -35,6 +35,7 @@ async function classify(image: BrowserImage, src: string, description: string): 
   if (!model) return;
   preview.src = src;
   preview.alt = description;
+  preview.hidden = false;
   caption.textContent = description;
   const start = performance.now();
   try {
