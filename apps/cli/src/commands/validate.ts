@@ -100,7 +100,7 @@ function numberList(value: string | undefined, flag: string): number[] | undefin
 }
 
 /** Parses the gate flags; `--max-drop-vs` reads the reference report's top-1 error. */
-function gateSpec(opts: ValidateCommandOptions): GateSpec {
+export function gateSpec(opts: Pick<ValidateCommandOptions, 'expectTop1Error' | 'maxDropVs' | 'minAgreement'>): GateSpec {
   const spec: GateSpec = {};
   if (opts.expectTop1Error !== undefined) spec.expectTop1Error = parseErrorBound(opts.expectTop1Error);
   if (opts.maxDropVs !== undefined) {
