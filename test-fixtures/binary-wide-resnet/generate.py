@@ -37,7 +37,10 @@ Writes into test-fixtures/binary-wide-resnet/ for each model NAME:
                            keys, each block conv a uint8 tensor np.packbits-ed along the input-channel
                            axis (MSB first, bit 1 = +1), every other tensor unchanged
   NAME.logits.npy          float32 reference logits [1000, classes] on CIFAR-10 test images 0-999
-and, from the depth-8 model's packed release, two broken files:
+and, from the depth-8 model's packed release, the same in torch's legacy (pre-zip) format, as the
+published release (saved by PyTorch 0.4.1) is:
+  wrn8-0.75-c10.packed.legacy.pth.tar
+and two broken files:
   broken-missing-key.pth.tar   without 'module.group1.block0.bn1.running_var'
   broken-misshaped.pth.tar     'module.group2.block0.conv1' with one output channel too few
 plus summary.json and SHA256SUMS.
@@ -223,6 +226,11 @@ def main():
             else:
                 packed[k] = t.clone()
         torch.save(packed, paths['packed.pth.tar'])
+        if name == 'wrn8-0.75-c10':
+            # the published release was saved by PyTorch 0.4.1: the legacy (pre-zip) format
+            legacy = os.path.join(HERE, name + '.packed.legacy.pth.tar')
+            torch.save(packed, legacy, _use_new_zipfile_serialization=False)
+            written.append(legacy)
         np.save(paths['logits.npy'], logits)
         written += paths.values()
         summary['models'][name] = {

@@ -3,8 +3,9 @@
  * written by its generate.py with the repository's forward pass): the training checkpoint and the
  * packed release convert without a graph to byte-identical packed and float ONNX and .onebit, and
  * reproduce the reference logits on CIFAR-10 test images 0–999 in onnxruntime-node (all 1000) and
- * onnxruntime-web (wasm, images 0–199 in CI); the latent weights exactly 0 are counted as summary.json says;
- * broken checkpoints get one sentence naming the key.
+ * onnxruntime-web (wasm, images 0–199 in CI); the release in torch's legacy format converts the same;
+ * the latent weights exactly 0 are counted as summary.json says; broken checkpoints get one sentence
+ * naming the key.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +81,14 @@ describe.each(Object.keys(summary.models))('binary-wide-resnet fixture %s', (nam
   it(`onnxruntime-web (wasm): the packed ONNX gives the reference logits on images 0–${wasmImages - 1}`, async () => {
     expectReference(await validate(fromRelease.bytes, 'wasm', wasmImages), wasmImages);
   }, 300_000);
+});
+
+describe('the packed release in torch\'s legacy format (as the published one, saved by PyTorch 0.4.1)', () => {
+  it('converts to the same ONNX bytes as the zip-format file', () => {
+    const legacy = convertToOnnx(fixture('wrn8-0.75-c10.packed.legacy.pth.tar'), { fileName: 'legacy.pth.tar' });
+    expect(legacy.summary.inputFormat).toBe('PyTorch checkpoint (legacy, torch ≤ 1.5)');
+    expect(same(legacy.bytes, convertToOnnx(fixture('wrn8-0.75-c10.packed.pth.tar')).bytes)).toBe(true);
+  });
 });
 
 describe('broken binary-wide-resnet checkpoints', () => {
