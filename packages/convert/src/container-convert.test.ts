@@ -50,3 +50,11 @@ describe('the MATLAB WRN container', () => {
     expect(() => containerToOnnx(broken.subarray(0, 5000))).toThrow(OnebitError);
   });
 });
+
+describe('containerToOnnx names the real input format', () => {
+  it('a .mat is labelled a MAT-file, a .onebit a container (not both "container")', () => {
+    const mat = read(MATLAB);
+    expect(containerToOnnx(mat, { fileName: 'wrn.mat' }).summary.inputFormat).toBe('MATLAB MAT-file (level 5)');
+    expect(containerToOnnx(convertToContainer(mat).bytes, { fileName: 'wrn.onebit' }).summary.inputFormat).toBe('onebit bit-packed container');
+  });
+});

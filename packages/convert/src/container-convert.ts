@@ -43,12 +43,14 @@ export function convertToContainer(bytes: Uint8Array, fileName = 'the file'): Co
 }
 
 export function containerToOnnx(bytes: Uint8Array, options: ConvertOptions = {}): ConversionResult {
-  if (detectFormat(bytes, options.fileName) === 'onebit') {
+  const format = detectFormat(bytes, options.fileName);
+  if (format === 'onebit') {
     const c = readContainer(bytes);
     if (isGraphContainer(c)) return graphContainerToOnnx(c, options.weights ?? 'packed');
   }
   const network = readAnyNetwork(bytes, options.fileName);
-  return networkToOnnx(network, FORMAT_NAMES.onebit, options);
+  // The summary's input label names the file's real format (a .mat is not a container).
+  return networkToOnnx(network, FORMAT_NAMES[format], options);
 }
 
 
