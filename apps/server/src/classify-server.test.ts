@@ -19,7 +19,8 @@ let samples: { png: Uint8Array; label: number }[];
 
 beforeAll(async () => {
   const { model: bytes, labels } = await defaultModel();
-  model = await loadModel(bytes, { labels, cache: false });
+  // As main.ts: onnxruntime-node, whose inference runs off the event loop (the onebit engine runs on the calling thread).
+  model = await loadModel(bytes, { labels, cache: false, backend: 'onnxruntime' });
   samples = await cifarPngs(20);
   server = createClassifyServer(model, { maxBytes: 100_000 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

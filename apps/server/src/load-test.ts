@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   let stop = async (): Promise<void> => {};
   if (!url) {
     const { model: bytes, labels } = await defaultModel();
-    const model = await loadModel(bytes, { labels, threads: Number(values.threads) });
+    const model = await loadModel(bytes, { labels, threads: Number(values.threads), backend: 'onnxruntime' });
     const server = createClassifyServer(model);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

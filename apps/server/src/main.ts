@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   });
   const fallback = values.model ? undefined : await defaultModel();
   const labels = values.labels ? (await readFile(values.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
-  const model = await loadModel(values.model ?? fallback!.model, { threads: Number(values.threads), ...(labels ? { labels } : {}) });
+  // onnxruntime-node: its inference runs off the event loop; the onebit engine would run on this thread.
+  const model = await loadModel(values.model ?? fallback!.model, { threads: Number(values.threads), backend: 'onnxruntime', ...(labels ? { labels } : {}) });
   const server = createClassifyServer(model, { maxBytes: Number(values['max-bytes']) });
   server.listen(Number(values.port), values.host, () => {
     const { address, port } = server.address() as AddressInfo;
