@@ -6,7 +6,7 @@
  * (its `npm i -D onebit` replaced by the tarballs: nothing is published) on the authors' WRN and
  * CIFAR-10 images 0–19, then the README's Node example classifies CIFAR-10 test image 0 by name.
  */
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,5 +81,39 @@ describe('clean install from npm pack tarballs (offline, outside the workspace)'
     const r = await sh('node classify.mjs');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^cat 1\.000\n$/);
+  });
+});
+
+describe('a browser app importing only @onebit/runtime, built with Vite (offline)', () => {
+  const app = mkdtempSync(join(tmpdir(), 'onebit-browser-app-'));
+  const appEnv = { ...userEnv, PATH: `${join(app, 'node_modules', '.bin')}${delimiter}${process.env['PATH']}` };
+
+  beforeAll(async () => {
+    if (tarballs.size === 0) tarballs = await packWorkspaces(root, join(project, 'tarballs'));
+    mkdirSync(join(app, 'tarballs'));
+    // @onebit/runtime and the @onebit packages it depends on (not its optional peers).
+    const manifests = new Map(publishableWorkspaces(root).map((w) => [w.pkg.name, w.pkg]));
+    const needed = new Set(['@onebit/runtime']);
+    for (const name of needed) for (const dep of Object.keys(manifests.get(name)?.dependencies ?? {})) if (tarballs.has(dep)) needed.add(dep);
+    const mine = new Map([...tarballs].filter(([name]) => needed.has(name)));
+    for (const file of mine.values()) copyFileSync(join(project, 'tarballs', file), join(app, 'tarballs', file));
+    writeInstallProject(root, app, 'tarballs', mine, ['onnxruntime-web', 'vite']);
+    await npm(app, ['ci', '--offline', '--no-audit', '--no-fund'], appEnv);
+    writeFileSync(join(app, 'index.html'), '<!doctype html><img src="cat.png" alt="a cat"><script type="module" src="./main.js"></script>\n');
+    writeFileSync(join(app, 'main.js'), blockStartingWith(readme, '// main.js').text);
+  });
+
+  it('installs no onnxruntime-node, sharp or @onebit/convert (optional peers)', () => {
+    for (const name of ['onnxruntime-node', 'sharp', '@onebit/convert']) expect(existsSync(join(app, 'node_modules', name)), name).toBe(false);
+    expect(existsSync(join(app, 'node_modules', 'onnxruntime-web'))).toBe(true);
+  });
+
+  it("bundles the README's browser example without them", async () => {
+    const r = await run('npx', ['vite', 'build', '--logLevel', 'warn'], app, appEnv);
+    expect(r.status, r.stderr).toBe(0);
+    const js = readdirSync(join(app, 'dist', 'assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(app, 'dist', 'assets', f), 'utf8')).join('\n');
+    expect(js).toContain('automobile'); // CIFAR10_CLASSES made it in
+    expect(js).not.toMatch(/onnxruntime-node|from"sharp"|from 'sharp'|require\("sharp"\)/);
+    expect(js).not.toContain('readContainer'); // no converter code: a .onebit would need @onebit/convert installed
   });
 });
