@@ -5,7 +5,7 @@
  * test task depends on build).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,5 +96,24 @@ describe('file names in messages are quoted as typed', () => {
     const r = spawnSync(process.execPath, [BIN, 'convert', 'notes.txt', '-o', 'out.onnx'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ONEBIT_OFFLINE: '1' } });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toMatch(/^error: notes\.txt \(61 bytes, starting 73 68 6f 70 70 69 6e 67\) is not a format onebit reads/);
+  });
+});
+
+describe('options are checked before anything is written; --limit beyond the data is reported', () => {
+  it('BAD CALL: demo --limit 0 exits 2 and writes no model', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'onebit-cli-')), 'out');
+    const r = run('demo', '--limit', '0', '--out', dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("error: --limit must be a positive integer, not '0'.");
+    expect(r.stdout).toBe('');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('validate --limit 2000 on the 1000 shared CIFAR-10 images says it validates all 1000', () => {
+    const model = fileURLToPath(new URL('../../../packages/validate/test-data/mean-rgb.onnx', import.meta.url));
+    const r = run('validate', model, '--data', sharedPath('datasets/cifar10/test_batch_0-999.bin'), '--limit', '2000', '--preprocess', 'raw255');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('note: --limit 2000 is more than the 1000 images in test_batch_0-999.bin; validating all 1000.');
+    expect(r.stdout).toMatch(/images +1000/);
   });
 });

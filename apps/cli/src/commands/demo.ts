@@ -10,7 +10,7 @@ import { resolveAsset, resolveAssetLocal } from '@onebit/data';
 import { convertToOnnx, formatSummary } from '@onebit/convert';
 import { writeFileAtomic } from '../atomic-write.js';
 import { readInput } from '../read-input.js';
-import { printReport, validateFile } from './validate.js';
+import { positiveInt, printReport, validateFile } from './validate.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -24,6 +24,7 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'folder for the converted model and report', 'out')
     .option('--limit <n>', 'validate only the first n images')
     .action(async (opts: { out: string; limit?: string }) => {
+      positiveInt(opts.limit, '--limit'); // options are checked before anything is written
       const progress = { onDownloadStart: (url: string) => console.error(`downloading ${url} …`) };
       const mat = await resolveAsset('wrn-matlab-cifar10', progress);
       const data = await resolveAsset('cifar10-test', progress);

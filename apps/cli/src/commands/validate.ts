@@ -85,7 +85,8 @@ export function registerValidate(program: Command): void {
     });
 }
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
+/** `value` as a positive integer (undefined stays undefined); a RangeError (exit 2) otherwise. */
+export function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${flag} must be a positive integer, not '${value}'.`);
@@ -168,6 +169,8 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   } finally {
     bar.stop();
   }
+  const total = result.range?.total ?? result.n;
+  if (limit !== undefined && limit > total) console.error(`note: --limit ${limit} is more than the ${total} images in ${basename(dataPath)}; validating all ${total}.`);
   const checks = evaluateGates(result, gates);
   const report: ValidateFileReport = Object.assign(result, {
     model: basename(modelPath), data: basename(dataPath),
