@@ -117,3 +117,13 @@ describe('options are checked before anything is written; --limit beyond the dat
     expect(r.stdout).toMatch(/images +1000/);
   });
 });
+
+describe('output extensions', () => {
+  it('BAD CALL: -o x.txt is refused (exit 2) instead of writing ONNX into a .txt', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onebit-cli-'));
+    const r = run('convert', sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'), '-o', join(dir, 'x.txt'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`error: -o ${join(dir, 'x.txt')} must end in .onnx (an ONNX model) or .onebit (the bit-packed container): the extension says which format is written.`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

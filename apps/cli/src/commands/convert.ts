@@ -5,6 +5,7 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '@onebit/core';
 import type { Container } from '@onebit/container';
 import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, graphResultToContainer, isOnebitWrnOnnx, type ConversionResult, type GraphConversionResult } from '@onebit/convert';
 import { decodeModel } from '@onebit/onnx';
@@ -62,6 +63,8 @@ export function registerConvert(program: Command): void {
     .option('--opset <n>', 'ONNX opset of the generated graph for .mat inputs (7–17)', '13')
     .option('--quiet', 'print nothing on success (warnings still go to stderr)')
     .action(async (input: string, opts: ConvertFlags) => {
+      // The output's extension picks the format written; any other extension would be a lie about its content.
+      if (!/\.(onnx|onebit)$/.test(opts.output)) throw new UsageError(`-o ${opts.output} must end in .onnx (an ONNX model) or .onebit (the bit-packed container): the extension says which format is written.`);
       if (opts.weights !== 'packed' && opts.weights !== 'float') throw new RangeError(`--weights must be 'packed' or 'float', not '${opts.weights}'.`);
       const opset = Number(opts.opset);
       if (!Number.isInteger(opset) || opset < 7 || opset > 17) throw new RangeError(`--opset must be an integer from 7 to 17, not '${opts.opset}'.`);
