@@ -17,6 +17,7 @@ export * from './wilson.js';
 export * from './accuracy.js';
 export * from './parity.js';
 export * from './validate-model.js';
+export * from './model-input.js';
 export * from './resize.js';
 export * from './image-folder.js';
 export * from './shard.js';

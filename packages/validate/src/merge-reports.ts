@@ -14,7 +14,7 @@ import type { MultiRuntimeReport } from './validate-runtimes.js';
 export type ReportJson = Omit<MultiRuntimeReport, 'logits'> & { model?: string; data?: string; classNames?: string[]; mergedFrom?: number };
 
 /** Fields that must be equal in every shard. */
-const SAME = ['model', 'data', 'runtime', 'runtimeName', 'preprocess', 'preprocessDescription', 'resizeFilter', 'numClasses', 'batchSize', 'inputName', 'outputName'] as const;
+const SAME = ['model', 'data', 'runtime', 'runtimeName', 'preprocess', 'preprocessDescription', 'resizeFilter', 'numClasses', 'batchSize', 'inputLayout', 'inputName', 'outputName'] as const;
 
 export function mergeReports(reports: readonly ReportJson[], names: readonly string[] = reports.map((_, i) => `report ${i + 1}`)): ReportJson {
   if (reports.length === 0) throw new RangeError('mergeReports needs at least one report.');

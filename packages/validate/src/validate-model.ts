@@ -1,24 +1,28 @@
 /**
  * Validates an ONNX classifier on a labelled image set: preprocess each batch, run it on the chosen
  * onnxruntime backend, score the logits, and compare them with reference logits when given. The
- * report is plain JSON; the raw logits ride along as a non-enumerable `logits` property.
+ * model's declared input decides the layout (NCHW or NHWC) and, when fixed, the batch size (a last
+ * short batch is padded with zero images whose outputs are dropped). The report is plain JSON; the
+ * raw logits ride along as a non-enumerable `logits` property.
  */
 import { ModelError, formatDims, toFloat32, type Tensor } from '@onebit/core';
 import { accuracyReport, type AccuracyReport } from './accuracy.js';
 import type { ImageSet } from './image-set.js';
 import { parity } from './parity.js';
+import { planModelInput, toChannelsLast, type InputLayout } from './model-input.js';
 import { applyPreprocess, getPreprocess, type PreprocessPreset } from './preprocess.js';
 import { createRunner, type RuntimeName } from './runner.js';
 import { shardRange, type Shard } from './shard.js';
 
 export interface ValidateOptions {
-  /** ONNX model bytes: one float32 NCHW input, first output = logits [N, classes]. */
+  /** ONNX model bytes: one float32 image input (NCHW or NHWC, as it declares), first output = logits [N, classes]. */
   model: Uint8Array;
   data: ImageSet;
   /** A registered preprocessing preset ('raw255' | 'cifar-torchvision' | 'imagenet' | …) or a custom one. Geometry (resize/crop) must already be applied to `data`. */
   preprocess: string | PreprocessPreset;
   runtime?: RuntimeName;
   threads?: number;
+  /** Images per run() call (default 50); a model with a fixed batch dimension always gets its own. */
   batchSize?: number;
   /** Validate only the first `limit` images. */
   limit?: number;
@@ -43,6 +47,8 @@ export interface ValidationReport extends AccuracyReport {
   range: { start: number; end: number; total: number; shard?: Shard };
   numClasses: number;
   batchSize: number;
+  /** How the images were fed: the model's declared layout. */
+  inputLayout: InputLayout;
   inputName: string;
   outputName: string;
   sessionCreationMs: number;
@@ -63,8 +69,7 @@ export interface ValidationReport extends AccuracyReport {
 
 export async function validateModel(opts: ValidateOptions): Promise<ValidationReport> {
   const { data } = opts;
-  const batchSize = opts.batchSize ?? 50;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}.`);
+  if (opts.batchSize !== undefined && (!Number.isInteger(opts.batchSize) || opts.batchSize < 1)) throw new RangeError(`batchSize must be a positive integer, got ${opts.batchSize}.`);
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 0)) throw new RangeError(`limit must be a non-negative integer, got ${opts.limit}.`);
   const preset = typeof opts.preprocess === 'string' ? getPreprocess(opts.preprocess) : opts.preprocess;
   const total = Math.min(data.n, opts.limit ?? data.n);
@@ -75,6 +80,10 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
     throw new RangeError(`The image set claims ${data.n} images of ${data.channels}×${data.height}×${data.width} but holds ${data.pixels.length} pixels and ${data.labels.length} labels.`);
   }
   const reference = opts.reference ? checkReference(opts.reference, end) : undefined;
+  const plan = planModelInput(opts.model, data);
+  const batchSize = plan.fixedBatch ?? opts.batchSize ?? 50;
+  const plane = data.height * data.width;
+  const dims = (count: number) => (plan.layout === 'NHWC' ? [count, data.height, data.width, data.channels] : [count, data.channels, data.height, data.width]);
 
   const runtime = opts.runtime ?? 'node';
   const runner = await createRunner(opts.model, { runtime, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
@@ -83,22 +92,29 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
   let inferenceMs = 0;
   let batches = 0;
   try {
-    const scratch = new Float32Array(Math.min(batchSize, Math.max(n, 1)) * imageSize);
+    // A fixed batch is always fed whole: the images past the data's end stay zero.
+    const fed = (count: number) => plan.fixedBatch ?? count;
+    const scratch = new Float32Array(fed(Math.min(batchSize, Math.max(n, 1))) * imageSize);
+    const channelsLast = plan.layout === 'NHWC' ? new Float32Array(scratch.length) : undefined;
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
       const at = first + start;
-      const input = applyPreprocess(preset, data.pixels.subarray(at * imageSize, (at + count) * imageSize), data.channels, data.height * data.width, scratch);
+      applyPreprocess(preset, data.pixels.subarray(at * imageSize, (at + count) * imageSize), data.channels, plane, scratch);
+      if (fed(count) > count) scratch.fill(0, count * imageSize, fed(count) * imageSize);
+      const nchw = scratch.subarray(0, fed(count) * imageSize);
+      const input = channelsLast ? toChannelsLast(nchw, fed(count), data.channels, plane, channelsLast) : nchw;
       const t0 = performance.now();
-      const out = await runner.run(input, [count, data.channels, data.height, data.width]);
+      const all = await runner.run(input, dims(fed(count)));
       inferenceMs += performance.now() - t0;
       batches++;
       if (start === 0) {
-        numClasses = out.length / count;
-        if (!Number.isInteger(numClasses) || numClasses < 1) throw new ModelError(`Output "${runner.outputName}" has ${out.length} values for a batch of ${count}, not a whole number of classes per image.`, runner.outputName);
+        numClasses = all.length / fed(count);
+        if (!Number.isInteger(numClasses) || numClasses < 1) throw new ModelError(`Output "${runner.outputName}" has ${all.length} values for a batch of ${fed(count)}, not a whole number of classes per image.`, runner.outputName);
         logits = new Float32Array(n * numClasses);
-      } else if (out.length !== count * numClasses) {
-        throw new ModelError(`Output "${runner.outputName}" has ${out.length} values for a batch of ${count} images, not ${count * numClasses}.`, runner.outputName);
+      } else if (all.length !== fed(count) * numClasses) {
+        throw new ModelError(`Output "${runner.outputName}" has ${all.length} values for a batch of ${fed(count)} images, not ${fed(count) * numClasses}.`, runner.outputName);
       }
+      const out = all.subarray(0, count * numClasses);
       logits.set(out, start * numClasses);
       opts.onProgress?.(start + count, n);
     }
@@ -116,6 +132,7 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
     range: { start: first, end, total, ...(opts.shard ? { shard: opts.shard } : {}) },
     numClasses,
     batchSize,
+    inputLayout: plan.layout,
     inputName: runner.inputName,
     outputName: runner.outputName,
     sessionCreationMs: runner.sessionCreationMs,

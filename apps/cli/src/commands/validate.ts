@@ -67,7 +67,7 @@ export function registerValidate(program: Command): void {
     .option('--html <report.html>', 'write a self-contained HTML report (heat map, per-class bars, misclassified images)')
     .option('--runtime <name>', `${RUNTIMES.join(' | ')} | all (each in turn, with cross-runtime parity)`, 'node')
     .option('--threads <n>', 'intra-op threads / wasm threads (default 2; wasm: one count per process)')
-    .option('--batch-size <n>', 'images per inference call', '50')
+    .option('--batch-size <n>', 'images per inference call (a model that fixes its batch dimension gets its own)', '50')
     .option('--preprocess <name>', `${preprocessNames().join(' | ')} (default: the one the model records in its onebit.preprocess metadata; required when it records none)`)
     .option('--mean <list>', 'override the per-channel mean, e.g. 0.485,0.456,0.406')
     .option('--std <list>', 'override the per-channel std, e.g. 0.229,0.224,0.225')
@@ -207,7 +207,7 @@ export function printReport(r: Omit<MultiRuntimeReport, 'logits'> & { checks?: C
   console.log(`images       ${r.n}${range}${r.n < 10000 ? ' (a small subset: read the confidence interval)' : ''}`);
   console.log(`top-1 error  ${pct(r.top1Error)} (${errors}/${r.n}), 95 % CI ${pct(r.top1ErrorCI95[0])} – ${pct(r.top1ErrorCI95[1])}`);
   console.log(`top-5 error  ${pct(r.top5Error)}`);
-  console.log(`throughput   ${r.throughput.toFixed(1)} images/s (batch ${r.batchSize}, ${r.batchLatencyMs.toFixed(0)} ms per batch)`);
+  console.log(`throughput   ${r.throughput.toFixed(1)} images/s (batch ${r.batchSize}${r.inputLayout === 'NHWC' ? ', NHWC input' : ''}, ${r.batchLatencyMs.toFixed(0)} ms per batch)`);
   if (r.agreement !== undefined) {
     const agreeing = Math.round(r.agreement * r.n);
     console.log(`reference    top-1 agreement ${pct(r.agreement)} (${agreeing}/${r.n}), max |Δlogit| ${r.maxAbsLogitDiff!.toExponential(2)} (max |logit| ${r.maxAbsReferenceLogit!.toFixed(1)})`);
