@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '@onebit/core';
 import type { Container } from '@onebit/container';
+import { UsageError } from '@onebit/core';
 import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, graphResultToContainer, isOnebitWrnOnnx, type ConversionResult, type GraphConversionResult } from '@onebit/convert';
 import { decodeModel } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, parseScaleRule, type LayerPolicy } from '@onebit/onnx-binarize';
@@ -77,7 +78,7 @@ export function registerConvert(program: Command): void {
       if (opts.preprocess !== undefined) getPreprocess(opts.preprocess);
       const graphFlags = opts.graph || opts.allowUnused || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.scale !== 'he';
       const holdsWrn = format === 'mat' || format === 'onebit' || (format === 'onnx' && isOnebitWrnOnnx(decodeModel(bytes, fileName)));
-      if (holdsWrn && opts.preprocess !== undefined && opts.preprocess !== 'raw255') throw new RangeError(`The authors' WRN releases take raw255 pixels (recorded in the output), not --preprocess ${opts.preprocess}.`);
+      if (holdsWrn && opts.preprocess !== undefined && opts.preprocess !== 'raw255') throw new UsageError(`The authors' WRN releases take raw255 pixels (recorded in the output), not --preprocess ${opts.preprocess}.`);
       if (holdsWrn && graphFlags) throw new RangeError('--graph, --allow-unused, --scale, --keep*, --binarize and --include-gemm apply to ONNX and state_dict inputs, not to the authors\' WRN releases.');
       const graphOptions = {
         fileName,

@@ -8,7 +8,7 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { FormatError } from '@onebit/core';
+import { FormatError, UsageError } from '@onebit/core';
 import { resolveAsset } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
 import {
@@ -129,7 +129,7 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   const metadata = decodeModel(model, basename(modelPath)).metadata;
   const preprocessName = opts.preprocess ?? metadata['onebit.preprocess'];
   if (preprocessName === undefined) {
-    throw new RangeError(`${basename(modelPath)} records no preprocessing (no onebit.preprocess metadata), so pass the one it was trained with: --preprocess ${preprocessNames().join('|')}.`);
+    throw new UsageError(`${basename(modelPath)} records no preprocessing (no onebit.preprocess metadata), so pass the one it was trained with: --preprocess ${preprocessNames().join('|')}.`);
   }
   const base = getPreprocess(preprocessName);
   const mean = numberList(opts.mean, '--mean');
