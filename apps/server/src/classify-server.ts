@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ImageDecodeError, InputSizeError, type NodeModel } from '@onebit/runtime';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import { BodyAbortedError, BodyTooLargeError, readBody } from './read-body.js';
 
 export interface ServerOptions {
   /** Largest accepted body in bytes (default 5 MB). */
@@ -17,6 +17,9 @@ export interface ServerOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 5_000_000;
+
+/** How long the rest of an oversized body is discarded after the 413 before the connection is closed. */
+const OVERSIZE_DRAIN_MS = 2_000;
 
 /** Content types /classify accepts; a missing type is accepted too (the bytes are sniffed). */
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/tiff', 'image/avif', 'application/octet-stream']);
@@ -74,11 +77,15 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
   }
 
   return createServer((req, res) => {
+    // Held here: by the time the response finishes, req.socket may already be detached.
+    const socket = req.socket;
     handle(req, res).catch((e: unknown) => {
-      if (res.headersSent) return void res.destroy();
+      if (res.headersSent || e instanceof BodyAbortedError || socket.destroyed) return void res.destroy();
       if (e instanceof BodyTooLargeError) {
-        // Stop reading the oversized body: answer, then close this connection.
-        res.on('finish', () => req.socket.destroy());
+        // Answer, keep discarding the rest of the body for a short grace so a client still uploading
+        // reads the 413 instead of a reset, then close the connection whatever the client does.
+        const timer = setTimeout(() => socket.destroy(), OVERSIZE_DRAIN_MS).unref();
+        socket.once('close', () => clearTimeout(timer));
         fail(res, 413, e.message, { connection: 'close' });
       } else if (e instanceof ImageDecodeError || e instanceof InputSizeError) {
         fail(res, 400, e.message);
