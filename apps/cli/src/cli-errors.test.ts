@@ -127,3 +127,14 @@ describe('output extensions', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+describe('validate takes a .onebit container', () => {
+  it('converts it in memory and validates it like the ONNX model (20 images, reference agreement 20/20)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onebit-cli-'));
+    const container = join(dir, 'wrn.onebit');
+    expect(run('convert', sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'), '-o', container).status).toBe(0);
+    const r = run('validate', container, '--data', sharedPath('datasets/cifar10/test_batch_0-999.bin'), '--limit', '20', '--reference', sharedPath('reference/mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/top-1 agreement 100\.00 % \(20\/20\)/);
+  });
+});

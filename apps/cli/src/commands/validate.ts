@@ -9,6 +9,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { FormatError, UsageError } from '@onebit/core';
+import { containerToOnnx, detectFormat } from '@onebit/convert';
 import { resolveAsset } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
 import {
@@ -57,7 +58,7 @@ export function registerValidate(program: Command): void {
         '(filename,class_index) or a "filename index" ground-truth file and classes.txt (format detected). ' +
         'Gates exit with status 1 and a line naming the gate, the measured value and the limit.',
     )
-    .argument('<model>', 'ONNX model to validate')
+    .argument('<model>', 'ONNX model or .onebit container to validate')
     .option('--data <path>', 'dataset file or image folder (default: the CIFAR-10 test batch found by the data resolver)')
     .option('--labels <file>', 'labels file of an image folder (default: labels.csv / val_ground_truth.txt beside it)')
     .option('--limit <n>', 'validate only the first n images')
@@ -125,7 +126,9 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   const runtimes: RuntimeName[] = opts.runtime === 'all' ? [...RUNTIMES] : [opts.runtime as RuntimeName];
   if (!RUNTIMES.includes(runtimes[0]!)) throw new RangeError(`--runtime must be ${RUNTIMES.join(', ')} or all, not '${opts.runtime}'.`);
   const gates = gateSpec(opts);
-  const model = readInput(modelPath, 'model');
+  const input = readInput(modelPath, 'model');
+  // A .onebit container is validated as the packed ONNX model it converts to (in memory, bit-exact).
+  const model = detectFormat(input, basename(modelPath)) === 'onebit' ? containerToOnnx(input, { fileName: basename(modelPath) }).bytes : input;
   const metadata = decodeModel(model, basename(modelPath)).metadata;
   const preprocessName = opts.preprocess ?? metadata['onebit.preprocess'];
   if (preprocessName === undefined) {
