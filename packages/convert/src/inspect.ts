@@ -84,7 +84,7 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
       const ops = new Map<string, number>();
       for (const n of m.graph.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
       const tensors = m.graph.initializers.map((i) => (i.externalData ? externalTensorInfo(i.name, i.tensor, i.externalData.location) : tensorInfo(i.name, i.tensor)));
-      const io = (v: { name: string; elemType: string; dims?: Array<number | string | undefined> }) => `${v.name} ${v.elemType}[${(v.dims ?? []).map((d) => d ?? '?').join(', ')}]`;
+      const io = (v: { name: string; elemType?: string; dims?: Array<number | string | undefined> }) => `${v.name} ${v.elemType ?? 'untyped'}[${(v.dims ?? []).map((d) => d ?? '?').join(', ')}]`;
       return {
         ...base,
         metadata: { irVersion: m.irVersion, opset: m.opsetImports, producer: m.producerName, ...m.metadata },

@@ -1,6 +1,7 @@
 /**
  * TensorProto.DataType numbers (onnx.proto `enum DataType`) ↔ onebit dtypes. STRING, COMPLEX64,
- * COMPLEX128 and the 8-bit/4-bit float types have no onebit dtype and are refused by name.
+ * COMPLEX128 and the 8/4/2-bit types have no onebit dtype: readers carry such tensors through
+ * untouched, and dtypeOfDataType refuses them by name.
  */
 import { type DType, UnsupportedError } from '@onebit/core';
 
@@ -13,8 +14,14 @@ const BY_NUMBER = new Map<number, DType>(Object.entries(DATA_TYPE).map(([k, v]) 
 
 const NAMES: Record<number, string> = {
   0: 'UNDEFINED', 8: 'STRING', 14: 'COMPLEX64', 15: 'COMPLEX128', 17: 'FLOAT8E4M3FN', 18: 'FLOAT8E4M3FNUZ',
-  19: 'FLOAT8E5M2', 20: 'FLOAT8E5M2FNUZ', 21: 'UINT4', 22: 'INT4', 23: 'FLOAT4E2M1',
+  19: 'FLOAT8E5M2', 20: 'FLOAT8E5M2FNUZ', 21: 'UINT4', 22: 'INT4', 23: 'FLOAT4E2M1', 24: 'FLOAT8E8M0',
+  25: 'UINT2', 26: 'INT2',
 };
+
+/** True when ONNX data_type `n` has an onebit dtype. */
+export function isKnownDataType(n: number): boolean {
+  return BY_NUMBER.has(n);
+}
 
 /** The onebit dtype of ONNX data_type `n`; `where` names the tensor or value for the error. */
 export function dtypeOfDataType(n: number, where: string): DType {

@@ -2,9 +2,12 @@
  * decodeModel / encodeModel: ONNX ModelProto bytes ↔ OnnxModel. Not-a-model inputs (empty, Git
  * LFS pointer, HTML, no ModelProto fields) throw WrongFileError; a model whose protobuf is corrupt
  * throws FormatError (TruncatedError when it ends early) naming the byte offset protobufjs reached.
+ * Lossless: decodeModel then encodeModel with nothing changed gives the input bytes back; fields
+ * onebit does not interpret are kept in `passThrough` (see model.ts) and written back.
  */
 import { FormatError, TruncatedError, WrongFileError, describeWrongFile, sentenceCase } from '@onebit/core';
-import { decodeGraph, encodeGraph } from './graph-proto.js';
+import { decodeGraph, encodeGraphBytes } from './graph-proto.js';
+import { assemble, bytesEqual, messageField, payload, pick, rest, splitFields } from './wire-fields.js';
 import { int64ToNumber } from './int64.js';
 import type { OnnxModel } from './model.js';
 import { type onnx, proto } from './proto.js';
@@ -17,16 +20,18 @@ export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxMode
   if (!sniffOnnx(bytes)) {
     throw new WrongFileError(`${sentenceCase(name)} is not an ONNX model: its ${bytes.length} bytes do not start with ModelProto fields (first byte 0x${bytes[0]!.toString(16).padStart(2, '0')}).`);
   }
-  let p: onnx.ModelProto;
   try {
-    p = proto.ModelProto.decode(bytes);
+    proto.ModelProto.decode(bytes); // validates the whole message, with protobufjs's offsets in errors
   } catch (err) {
     throw wrapProtobufError(err);
   }
-  if (!p.graph) throw new FormatError('ONNX', `the ModelProto in ${name} has no graph.`);
+  const fields = splitFields(bytes, 'the ModelProto');
+  const p = proto.ModelProto.decode(pick(fields, MODEL_SCALARS));
+  const graphField = fields.filter((f) => f.number === 7).pop();
+  if (!graphField) throw new FormatError('ONNX', `the ModelProto in ${name} has no graph.`);
   const metadata: Record<string, string> = {};
   for (const e of p.metadataProps ?? []) metadata[e.key ?? ''] = e.value ?? '';
-  return {
+  const model: OnnxModel = {
     irVersion: int64ToNumber(p.irVersion, 'ir_version'),
     opsetImports: (p.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: int64ToNumber(o.version, `opset_import version of domain "${o.domain ?? ''}"`) })),
     producerName: p.producerName ?? '',
@@ -35,9 +40,18 @@ export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxMode
     modelVersion: int64ToNumber(p.modelVersion, 'model_version'),
     docString: p.docString ?? '',
     metadata,
-    graph: decodeGraph(p.graph),
+    graph: decodeGraph(payload(graphField)),
   };
+  const passThrough = rest(fields, MODEL_INTERPRETED);
+  if (passThrough) model.passThrough = passThrough;
+  SOURCE.set(model, { bytes, baseline: encodeFields(model) });
+  return model;
 }
+
+/** ModelProto fields onebit reads: ir_version 1, producer_name 2, producer_version 3, domain 4, model_version 5, doc_string 6, opset_import 8, metadata_props 14; graph 7. */
+const MODEL_SCALARS = new Set([1, 2, 3, 4, 5, 6, 8, 14]);
+const MODEL_INTERPRETED = new Set([1, 2, 3, 4, 5, 6, 7, 8, 14]);
+const SOURCE = new WeakMap<OnnxModel, { bytes: Uint8Array; baseline: Uint8Array }>();
 
 /** protobufjs reports "index out of range: POS + LEN > END" or "... at offset POS"; keep the facts. */
 function wrapProtobufError(err: unknown): FormatError {
@@ -53,19 +67,29 @@ function wrapProtobufError(err: unknown): FormatError {
   return new FormatError('ONNX', `the ModelProto protobuf is corrupt${where} (protobufjs: ${message}).`, offset, { cause: err });
 }
 
-/** Serializes an OnnxModel as ModelProto bytes (tensor data as raw_data). */
+/**
+ * Serializes an OnnxModel as ModelProto bytes: the decoded bytes when nothing changed; otherwise
+ * changed tensors as raw_data, every unchanged part as its original bytes, and every passThrough
+ * field written back.
+ */
 export function encodeModel(model: OnnxModel): Uint8Array {
+  const out = encodeFields(model);
+  const source = SOURCE.get(model);
+  return source && bytesEqual(source.baseline, out) ? source.bytes : out;
+}
+
+function encodeFields(model: OnnxModel): Uint8Array {
   const p: onnx.IModelProto = {
     irVersion: model.irVersion,
     opsetImport: model.opsetImports.map((o) => ({ domain: o.domain, version: o.version })),
-    producerName: model.producerName,
-    producerVersion: model.producerVersion,
-    domain: model.domain,
-    modelVersion: model.modelVersion,
-    docString: model.docString,
-    graph: encodeGraph(model.graph),
+    producerName: model.producerName || undefined,
+    producerVersion: model.producerVersion || undefined,
+    domain: model.domain || undefined,
+    modelVersion: model.modelVersion || undefined,
+    docString: model.docString || undefined,
     metadataProps: Object.entries(model.metadata).map(([key, value]) => ({ key, value })),
   };
-  const out = proto.ModelProto.encode(p).finish();
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  const known = splitFields(proto.ModelProto.encode(p).finish(), 'the re-encoded ModelProto');
+  known.push({ number: 7, bytes: messageField(7, encodeGraphBytes(model.graph)) });
+  return assemble(known, model.passThrough);
 }

@@ -10,7 +10,7 @@ const VARINT = 0;
 const LEN = 2;
 /** ModelProto field number → wire type. */
 const MODEL_FIELDS = new Map<number, number>([
-  [1, VARINT], [2, LEN], [3, LEN], [4, LEN], [5, VARINT], [6, LEN], [7, LEN], [8, LEN], [14, LEN], [20, LEN], [25, LEN],
+  [1, VARINT], [2, LEN], [3, LEN], [4, LEN], [5, VARINT], [6, LEN], [7, LEN], [8, LEN], [14, LEN], [20, LEN], [25, LEN], [26, LEN],
 ]);
 /** IR versions 1..this are plausible (10 is current in 2024; room for growth). */
 const MAX_IR_VERSION = 64;
@@ -35,6 +35,8 @@ export function sniffOnnx(bytes: Uint8Array): boolean {
     if (tag === undefined) break;
     const field = Math.floor(tag / 8);
     const wire = tag & 7;
+    // a field of a newer ONNX version (or an unknown one) after the header and graph: still a model
+    if (!MODEL_FIELDS.has(field) && field > 0 && irVersion && body && (wire === VARINT || wire === LEN || wire === 1 || wire === 5)) return true;
     if (MODEL_FIELDS.get(field) !== wire) return false;
     const value = varint();
     if (value === undefined) break;

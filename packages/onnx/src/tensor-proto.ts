@@ -3,12 +3,18 @@
  * allows: float_data, int32_data (which also carries int8/uint8/int16/uint16/bool and the 16-bit
  * patterns of float16/bfloat16), int64_data, double_data and uint64_data (uint32/uint64). Writes
  * raw_data only. data_location EXTERNAL keeps the reference and leaves the data unloaded.
+ * decodeTensorBytes/encodeTensorBytes work on the wire bytes and lose nothing: fields onebit does not
+ * read are kept in `passThrough`, an unchanged tensor is written back as its original bytes, and a
+ * tensor onebit cannot represent (STRING, complex, 8/4/2-bit types, segments) is left to the caller
+ * to carry whole.
  */
 import { type DType, DTYPE_BYTES, FormatError, LimitError, type Tensor, allocate, elementCount, formatDims, readElementsLE } from '@onebit/core';
-import { DATA_TYPE, dtypeOfDataType } from './data-type.js';
+import { DATA_TYPE, dtypeOfDataType, isKnownDataType } from './data-type.js';
 import { type ProtoInt64, int64ToBigInt, int64ToNumber } from './int64.js';
 import type { OnnxExternalData, OnnxInitializer } from './model.js';
 import { type onnx, proto } from './proto.js';
+import { crc32 } from '@onebit/core';
+import { assemble, bytesEqual, rest, splitFields } from './wire-fields.js';
 
 /** The largest tensor onebit will allocate from a file (elements), as a guard against corrupt dims. */
 export const MAX_TENSOR_ELEMENTS = 2 ** 31;
@@ -107,4 +113,58 @@ export function encodeTensorProto(init: OnnxInitializer): onnx.ITensorProto {
   if (data.length !== n) throw new RangeError(`initializer "${init.name}" of shape ${formatDims(dims)} needs ${n} elements but its ${dtype} data has ${data.length}.`);
   p.rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return p;
+}
+
+/** TensorProto fields onebit reads: dims, data_type, the typed data fields, name, raw_data, external_data, data_location. */
+const TENSOR_INTERPRETED = new Set([1, 2, 4, 5, 7, 8, 9, 10, 11, 13, 14]);
+
+/** What an initializer looked like when decoded, to tell whether it changed. */
+interface TensorSource {
+  bytes: Uint8Array;
+  name: string;
+  dtype: string;
+  dims: string;
+  data: Tensor['data'];
+  crc: number;
+  external: string;
+  passThrough: Uint8Array | undefined;
+}
+const SOURCE = new WeakMap<OnnxInitializer, TensorSource>();
+
+function dataCrc(data: Tensor['data']): number {
+  return crc32(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
+/**
+ * Decodes TensorProto bytes; returns undefined for a tensor onebit cannot represent (a data type
+ * without an onebit dtype, string_data, a segment), which the caller carries as bytes. Corrupt data
+ * throws as decodeTensorProto does.
+ */
+export function decodeTensorBytes(bytes: Uint8Array, where: string): OnnxInitializer | undefined {
+  const fields = splitFields(bytes, where);
+  const p = proto.TensorProto.decode(bytes);
+  if (!isKnownDataType(p.dataType ?? 0) || fields.some((f) => f.number === 3 || f.number === 6)) return undefined;
+  const init = decodeTensorProto(p, where);
+  const passThrough = rest(fields, TENSOR_INTERPRETED);
+  if (passThrough) init.passThrough = passThrough;
+  const { tensor } = init;
+  SOURCE.set(init, {
+    bytes, name: init.name, dtype: tensor.dtype, dims: tensor.dims.join(','), data: tensor.data, crc: dataCrc(tensor.data),
+    external: JSON.stringify(init.externalData ?? null), passThrough,
+  });
+  return init;
+}
+
+/** TensorProto bytes of `init`: its original bytes when nothing changed, else raw_data (or the external reference) plus its passThrough. */
+export function encodeTensorBytes(init: OnnxInitializer): Uint8Array {
+  const source = SOURCE.get(init);
+  const { tensor } = init;
+  if (source && source.name === init.name && source.dtype === tensor.dtype && source.dims === tensor.dims.join(',') &&
+      source.data.length === tensor.data.length && source.data.byteLength === tensor.data.byteLength && source.external === JSON.stringify(init.externalData ?? null) &&
+      (source.passThrough === init.passThrough || (source.passThrough && init.passThrough && bytesEqual(source.passThrough, init.passThrough))) &&
+      dataCrc(tensor.data) === source.crc) {
+    return source.bytes;
+  }
+  const known = splitFields(proto.TensorProto.encode(encodeTensorProto(init)).finish(), `tensor "${init.name}"`);
+  return assemble(known, init.passThrough);
 }
