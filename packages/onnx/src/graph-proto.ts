@@ -12,6 +12,7 @@ import { DATA_TYPE, dtypeOfDataType, isKnownDataType } from './data-type.js';
 import { int64ToBigInt } from './int64.js';
 import type { OnnxAttribute, OnnxGraph, OnnxInitializer, OnnxNode, ValueInfo } from './model.js';
 import { proto } from './proto.js';
+import protobuf from 'protobufjs/minimal.js';
 import { decodeTensorBytes, encodeTensorBytes } from './tensor-proto.js';
 import { type WireField, assemble, bytesEqual, messageField, payload, pick, rest, splitFields } from './wire-fields.js';
 
@@ -35,6 +36,17 @@ function remember<T extends object>(view: T, bytes: Uint8Array, encode: (v: T) =
 }
 
 const field = (number: number, bytes: Uint8Array): WireField => ({ number, bytes });
+
+/**
+ * Which fields a decoded message had, keyed by an object its copies share (a graph's `nodes`, a
+ * node's `attributes`), so an empty string is written back only where it was; objects built in
+ * code write every string field, as onebit always has.
+ */
+const PRESENT = new WeakMap<object, ReadonlySet<number>>();
+function optionalString(value: string, key: object, number: number): string | undefined {
+  const present = PRESENT.get(key);
+  return value !== '' || !present || present.has(number) ? value : undefined;
+}
 const scalarFields = (bytes: Uint8Array): WireField[] => splitFields(bytes, 'a re-encoded message');
 
 // ---- GraphProto: node 1, name 2, initializer 5, doc_string 10, input 11, output 12, value_info 13
@@ -70,6 +82,7 @@ export function decodeGraph(bytes: Uint8Array, depth = 0): OnnxGraph {
     docString: scalars.docString ?? '',
   };
   if (passThrough) graph.passThrough = passThrough;
+  PRESENT.set(graph.nodes, new Set(fields.map((f) => f.number)));
   return remember(graph, bytes, encodeGraphBytes);
 }
 
@@ -114,7 +127,7 @@ export function encodeGraphBytes(g: OnnxGraph): Uint8Array {
   const { initializers, others } = initializerFields(g);
   const known: WireField[] = [
     ...g.nodes.map((n) => field(1, messageField(1, encodeNodeBytes(n)))),
-    ...scalarFields(proto.GraphProto.encode({ name: g.name || undefined, docString: g.docString || undefined }).finish()),
+    ...scalarFields(proto.GraphProto.encode({ name: optionalString(g.name, g.nodes, 2), docString: optionalString(g.docString, g.nodes, 10) }).finish()),
     ...initializers,
     ...g.inputs.map((v) => field(11, messageField(11, encodeValueInfoBytes(v)))),
     ...g.outputs.map((v) => field(12, messageField(12, encodeValueInfoBytes(v)))),
@@ -148,13 +161,15 @@ function decodeNode(bytes: Uint8Array, index: number, depth: number): OnnxNode {
   };
   const passThrough = rest(fields, NODE_INTERPRETED);
   if (passThrough) node.passThrough = passThrough;
+  PRESENT.set(node.attributes, new Set(fields.map((f) => f.number)));
   return remember(node, bytes, encodeNodeBytes);
 }
 
 function encodeNodeBytes(n: OnnxNode): Uint8Array {
   const known: WireField[] = [
     ...scalarFields(proto.NodeProto.encode({
-      input: n.inputs, output: n.outputs, name: n.name || undefined, opType: n.opType || undefined, docString: n.docString || undefined, domain: n.domain || undefined,
+      input: n.inputs, output: n.outputs, name: optionalString(n.name, n.attributes, 3), opType: optionalString(n.opType, n.attributes, 4),
+      docString: optionalString(n.docString, n.attributes, 6), domain: optionalString(n.domain, n.attributes, 7),
     }).finish()),
     ...Object.entries(n.attributes).map(([name, a]) => field(5, messageField(5, encodeAttributeBytes(name, a)))),
   ];
@@ -246,8 +261,9 @@ function encodeAttributeBytes(name: string, a: OnnxAttribute): Uint8Array {
     case 'string': known = scalars({ type: AT.STRING, s: utf8Encoder.encode(a.value) }); break;
     case 'tensor': known = [...scalars({ type: AT.TENSOR }), field(5, messageField(5, encodeTensorBytes(a.value)))]; break;
     case 'graph': known = [...scalars({ type: AT.GRAPH }), field(6, messageField(6, encodeGraphBytes(a.value)))]; break;
-    case 'floats': known = scalars({ type: AT.FLOATS, floats: [...a.value] }); break;
-    case 'ints': known = scalars({ type: AT.INTS, ints: a.value.map((v, i) => exactInt(v, a.int64?.[i])) }); break;
+    // repeated scalars unpacked, as proto2 writers (onnx's C++ and Python) do
+    case 'floats': known = [...scalars({ type: AT.FLOATS }), ...a.value.map((v) => field(7, protobuf.Writer.create().uint32((7 << 3) | 5).float(v).finish()))]; break;
+    case 'ints': known = [...scalars({ type: AT.INTS }), ...a.value.map((v, i) => field(8, protobuf.Writer.create().uint32(8 << 3).int64(exactInt(v, a.int64?.[i]) as never).finish()))]; break;
     case 'strings': known = scalars({ type: AT.STRINGS, strings: a.value.map((s) => utf8Encoder.encode(s)) }); break;
     case 'tensors': known = [...scalars({ type: AT.TENSORS }), ...a.value.map((t) => field(10, messageField(10, encodeTensorBytes(t))))]; break;
     case 'graphs': known = [...scalars({ type: AT.GRAPHS }), ...a.value.map((g) => field(11, messageField(11, encodeGraphBytes(g))))]; break;
@@ -297,7 +313,7 @@ function encodeTypeBytes(v: ValueInfo): Uint8Array {
 function encodeValueInfoBytes(v: ValueInfo): Uint8Array {
   const carried = v.passThrough ? splitFields(v.passThrough, `the carried fields of value "${v.name}"`) : [];
   const carriedType = carried.find((f) => f.number === 2);
-  const known: WireField[] = scalarFields(proto.ValueInfoProto.encode({ name: v.name || undefined }).finish());
+  const known: WireField[] = scalarFields(proto.ValueInfoProto.encode({ name: v.name }).finish());
   if (carriedType) {
     // a type onebit does not fully interpret is written as it was; refuse to silently drop a change to it
     const was = viewOfType(proto.TypeProto.decode(payload(carriedType)), v.name);

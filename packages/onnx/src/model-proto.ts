@@ -44,6 +44,7 @@ export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxMode
   };
   const passThrough = rest(fields, MODEL_INTERPRETED);
   if (passThrough) model.passThrough = passThrough;
+  PRESENT.set(model.metadata, new Set(fields.map((f) => f.number)));
   SOURCE.set(model, { bytes, baseline: encodeFields(model) });
   return model;
 }
@@ -52,6 +53,12 @@ export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxMode
 const MODEL_SCALARS = new Set([1, 2, 3, 4, 5, 6, 8, 14]);
 const MODEL_INTERPRETED = new Set([1, 2, 3, 4, 5, 6, 7, 8, 14]);
 const SOURCE = new WeakMap<OnnxModel, { bytes: Uint8Array; baseline: Uint8Array }>();
+/**
+ * Which optional fields a decoded ModelProto had, keyed by its `metadata` object (which copies of the
+ * model share), so an empty string is written back only where it was; a model built in code writes
+ * every string field.
+ */
+const PRESENT = new WeakMap<object, ReadonlySet<number>>();
 
 /** protobufjs reports "index out of range: POS + LEN > END" or "... at offset POS"; keep the facts. */
 function wrapProtobufError(err: unknown): FormatError {
@@ -79,14 +86,16 @@ export function encodeModel(model: OnnxModel): Uint8Array {
 }
 
 function encodeFields(model: OnnxModel): Uint8Array {
+  const present = PRESENT.get(model.metadata);
+  const optional = <T>(value: T, empty: boolean, number: number): T | undefined => (!empty || !present || present.has(number) ? value : undefined);
   const p: onnx.IModelProto = {
-    irVersion: model.irVersion,
+    irVersion: optional(model.irVersion, model.irVersion === 0, 1),
     opsetImport: model.opsetImports.map((o) => ({ domain: o.domain, version: o.version })),
-    producerName: model.producerName || undefined,
-    producerVersion: model.producerVersion || undefined,
-    domain: model.domain || undefined,
-    modelVersion: model.modelVersion || undefined,
-    docString: model.docString || undefined,
+    producerName: optional(model.producerName, model.producerName === '', 2),
+    producerVersion: optional(model.producerVersion, model.producerVersion === '', 3),
+    domain: optional(model.domain, model.domain === '', 4),
+    modelVersion: optional(model.modelVersion, model.modelVersion === 0, 5),
+    docString: optional(model.docString, model.docString === '', 6),
     metadataProps: Object.entries(model.metadata).map(([key, value]) => ({ key, value })),
   };
   const known = splitFields(proto.ModelProto.encode(p).finish(), 'the re-encoded ModelProto');

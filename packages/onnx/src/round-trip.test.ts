@@ -107,8 +107,9 @@ describe('shared readers/onnx cases', () => {
     const m = decodeModel(bytes);
     const slice = m.graph.nodes.find((n) => n.opType === 'Slice')!;
     expect(slice.attributes['ends']).toEqual({ type: 'ints', value: [2 ** 63], int64: [2n ** 63n - 1n] });
-    const copy = { ...m, graph: { ...m.graph, nodes: m.graph.nodes.map((n) => ({ ...n, attributes: { ...n.attributes } })) } };
-    expect(hex(encodeModel(copy))).toBe(hex(bytes));
+    // a copy of the attribute is written from its plain data: the exact int64 goes back
+    slice.attributes['ends'] = { ...slice.attributes['ends']! };
+    expect(hex(encodeModel({ ...m, graph: { ...m.graph } }))).toBe(hex(bytes));
   });
   it('official models with untyped If/Loop subgraph values are read and round-trip', () => {
     for (const name of ['test_affine_grid_2d_expanded.onnx', 'test_range_float_type_positive_delta_expanded.onnx']) {
