@@ -10,3 +10,5 @@ export * from './crc32.js';
 export * from './adler32.js';
 export * from './sentence-case.js';
 export * from './pillow-resize.js';
+export * from './preprocess.js';
+export * from './image-geometry.js';

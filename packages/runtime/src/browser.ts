@@ -19,8 +19,10 @@ export type { ModelSource } from './load.js';
 export type { BrowserImage } from './browser-image.js';
 export type { PreprocessParams, PreprocessSpec } from './preprocess.js';
 export { sha256Hex } from './content-hash.js';
+export type { ImageInputOptions } from './image-input.js';
+export { imageToInput } from './browser-input.js';
 export { CACHE_NAME } from './cache-storage.js';
-export { resizeImage } from './resize.js';
+export { resizeBilinearPillow, toPlanes, preprocessNames, DEFAULT_MAX_IMAGE_PIXELS, LimitError } from '@onebit/core';
 export { createWorkerClassifier, type WorkerClassifier } from './worker-client.js';
 
 export interface BrowserLoadOptions extends LoadOptions {

@@ -4,14 +4,15 @@
  * the entry's inference session, then store URL downloads in the cache. The entry supplies the
  * backend, the cache and how a non-URL source is read.
  */
-import { describeWrongFile, sentenceCase } from '@onebit/core';
+import { DEFAULT_MAX_IMAGE_PIXELS, describeWrongFile, sentenceCase } from '@onebit/core';
 import { sha256Hex, type ModelCache } from './content-hash.js';
 import { containerToOnnxBytes, isContainer } from './container-source.js';
 import { ENGINE_BACKEND_NAME, engineSession } from './engine-session.js';
 import { MissingDependencyError, ModelLoadError } from './errors.js';
 import { createModel } from './model.js';
 import { readOnnxFacts, type OnnxFacts } from './onnx-facts.js';
-import { preprocessParams } from './preprocess.js';
+import { preprocessNames, preprocessPreset } from './preprocess.js';
+
 import { fetchBytes } from './read-stream.js';
 import type { Backend } from './session.js';
 import type { LoadOptions, Model, ModelInfo, ProgressCallback } from './types.js';
@@ -106,8 +107,15 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   const labels = options.labels ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
   if (labels.length !== classes) throw new RangeError(`${labels.length} labels were given for a model with ${classes} classes.`);
   const preprocessName = options.preprocess ?? facts.metadata['onebit.preprocess'];
-  if (preprocessName === undefined) throw new RangeError(`${name} has no onebit.preprocess metadata; pass the preprocess option ('raw255', 'unit' or parameters).`);
-  const preprocess = preprocessParams(preprocessName);
+  if (preprocessName === undefined) throw new RangeError(`${name} has no onebit.preprocess metadata; pass the preprocess option (${preprocessNames().map((n) => `'${n}'`).join(', ')} or parameters).`);
+  const preprocess = preprocessPreset(preprocessName);
+  if (preprocess.crop !== undefined && (preprocess.crop !== shape[1] || preprocess.crop !== shape[2])) {
+    const why = `preprocessing "${preprocess.name}" crops ${preprocess.crop}×${preprocess.crop} but ${name.charAt(0).toLowerCase()}${name.slice(1)} takes ${shape[2]}×${shape[1]} inputs`;
+    if (options.preprocess !== undefined) throw new RangeError(`The preprocess option does not fit: ${why}.`);
+    throw new ModelLoadError(`The model's onebit.preprocess metadata does not fit: ${why}.`);
+  }
+  const maxImagePixels = options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;
+  if (!Number.isInteger(maxImagePixels) || maxImagePixels < 1) throw new RangeError(`maxImagePixels must be a positive integer, got ${maxImagePixels}.`);
 
   const sessionStart = performance.now();
   const choice = options.backend ?? 'auto';
@@ -167,5 +175,5 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
     backend: backendName ?? platform.backend.name,
     metadata: facts.metadata,
   };
-  return createModel(session, platform.backend, info, preprocess, options.resize ?? 'resize');
+  return createModel(session, platform.backend, info, preprocess, options.resize ?? 'resize', maxImagePixels);
 }

@@ -1,11 +1,10 @@
 /**
  * A loaded model as the caller sees it: images in, ranked classes out. Images become pixels (the
- * entry's backend), are fitted to the input size, preprocessed into one NCHW batch, run, and each
+ * entry's backend), are preprocessed with @onebit/core's shared pipeline into one NCHW batch, run, and each
  * row of logits is softmaxed and ranked. Batches are cut at MAX_BATCH images to bound memory.
  */
-import { ModelError } from '@onebit/core';
-import { fitImage } from './pixels.js';
-import { preprocessTables, toPlanar, type PreprocessParams } from './preprocess.js';
+import { ModelError, pixelTables, type PreprocessPreset } from '@onebit/core';
+import { prepareInput } from './prepare-input.js';
 import { rankClasses, softmax } from './ranking.js';
 import type { Backend, Session } from './session.js';
 import type { Classification, ClassifyOptions, Model, ModelInfo } from './types.js';
@@ -13,18 +12,15 @@ import type { Classification, ClassifyOptions, Model, ModelInfo } from './types.
 export const MAX_BATCH = 32;
 const DEFAULT_TOP_K = 5;
 
-export function createModel<I>(session: Session, backend: Backend<I>, info: ModelInfo, preprocess: PreprocessParams, resize: 'resize' | 'error'): Model<I> {
+export function createModel<I>(session: Session, backend: Backend<I>, info: ModelInfo, preprocess: PreprocessPreset, resize: 'resize' | 'error', maxImagePixels: number): Model<I> {
   const [channels, height, width] = info.inputShape;
-  const tables = preprocessTables(preprocess, channels);
+  pixelTables(preprocess, channels, 'the model inputs'); // a preset that does not fit the channel count fails at load, not at the first image
   const plane = channels * height * width;
 
   async function runBatch(images: readonly I[], k: number): Promise<Classification[][]> {
-    const pixels = await Promise.all(images.map((image) => backend.toPixels(image)));
     const input = new Float32Array(images.length * plane);
-    pixels.forEach((p, i) => {
-      const fitted = fitImage(p, channels, width, height, resize);
-      toPlanar(fitted.data, width, height, fitted.stride, tables, input, i * plane);
-    });
+    // One image decoded at a time, so a batch holds at most one full-size decoded image.
+    for (let i = 0; i < images.length; i++) prepareInput(await backend.toPixels(images[i]!, maxImagePixels), preprocess, info.inputShape, resize, input, i * plane);
     const logits = await session.run(input, [images.length, channels, height, width]);
     if (logits.length !== images.length * info.numClasses) {
       throw new ModelError(`Output "${info.outputName}" has ${logits.length} values for ${images.length} images of ${info.numClasses} classes.`, info.outputName);

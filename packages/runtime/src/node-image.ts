@@ -1,8 +1,11 @@
 /**
- * Node image input: encoded bytes (PNG, JPEG, WebP, GIF, TIFF, AVIF) are decoded with sharp to
- * 8-bit RGB at their own size (EXIF orientation applied, alpha dropped, greyscale expanded to RGB);
- * raw `{width, height, data}` pixels pass through. Resizing happens later, in the shared code.
+ * Node image input: encoded bytes (PNG, JPEG, WebP, GIF, TIFF, AVIF) are decoded by @onebit/image,
+ * the decoder validation uses too (sharp, an optional peer dependency imported on first use; EXIF
+ * orientation applied, sRGB, alpha dropped; the pixel count checked from the header before decoding,
+ * off the event loop); raw `{width, height, data}` pixels pass through after the same pixel bound.
+ * Geometry and normalisation happen later, in @onebit/core.
  */
+import { FormatError, LimitError } from '@onebit/core';
 import { ImageDecodeError } from './errors.js';
 import { importPeer } from './peer-import.js';
 import type { RgbImage } from './types.js';
@@ -10,28 +13,28 @@ import type { RgbImage } from './types.js';
 /** What the Node entry accepts as an image. */
 export type NodeImage = Uint8Array | ArrayBuffer | RgbImage;
 
-/** Refuse images above this many pixels before decoding them (a decompression-bomb guard). */
-export const MAX_IMAGE_PIXELS = 50_000_000;
-
-export async function decodeNodeImage(image: NodeImage): Promise<RgbImage> {
+/**
+ * Decodes `image` to interleaved pixels.
+ * @throws LimitError past `maxPixels`; ImageDecodeError for bytes that are not a decodable image;
+ * MissingDependencyError without sharp; TypeError for another value.
+ */
+export async function decodeNodeImage(image: NodeImage, maxPixels: number): Promise<RgbImage> {
   if (!(image instanceof Uint8Array) && !(image instanceof ArrayBuffer)) {
-    if (image && typeof image === 'object' && 'data' in image && 'width' in image && 'height' in image) return image;
+    if (image && typeof image === 'object' && 'data' in image && 'width' in image && 'height' in image) {
+      if (image.width * image.height > maxPixels) throw new LimitError(`The ${image.width}×${image.height} image has ${image.width * image.height} pixels, more than the limit of ${maxPixels}; shrink it first or raise maxImagePixels.`);
+      return image;
+    }
     throw new TypeError(`An image must be encoded bytes or {width, height, data} pixels, not ${Object.prototype.toString.call(image)}.`);
   }
   const bytes = image instanceof ArrayBuffer ? new Uint8Array(image) : image;
   if (bytes.length === 0) throw new ImageDecodeError('The image is empty (0 bytes).');
-  const { default: sharp } = await importPeer('sharp', 'Decoding image bytes in Node', () => import('sharp'));
+  // @onebit/image imports sharp statically, so a missing sharp surfaces here.
+  const { decodeImage } = await importPeer('sharp', 'Decoding image bytes in Node', () => import('@onebit/image'));
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
-      .rotate()
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-  } catch (cause) {
-    const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    const why = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.trim();
-    throw new ImageDecodeError(`The ${bytes.length}-byte image starting ${head} could not be decoded: ${why}.`, { cause });
+    return await decodeImage(bytes, { maxPixels });
+  } catch (e) {
+    if (e instanceof FormatError) throw new ImageDecodeError(e.message.replace(/^image: t/, 'T'), { cause: e });
+    if (e instanceof LimitError) throw new LimitError(e.message.replace(/^t/, 'T').replace('raise maxPixels', 'raise maxImagePixels'));
+    throw e;
   }
 }

@@ -210,7 +210,8 @@ describe('typed errors', () => {
 
   it('BAD CALL: labels of the wrong length and an unknown preprocessing are RangeErrors', async () => {
     await expect(loadModel(fx.model, { labels: ['a', 'b'] })).rejects.toThrow(new RangeError('2 labels were given for a model with 10 classes.'));
-    await expect(loadModel(fx.model, { preprocess: 'imagenet' as 'unit' })).rejects.toThrow(RangeError);
+    await expect(loadModel(fx.model, { preprocess: 'imagenet' })).rejects.toThrow(new RangeError('The preprocess option does not fit: preprocessing "imagenet" crops 224×224 but the 4207585-byte model takes 32×32 inputs.'.replace('4207585', String(fx.model.length))));
+    await expect(loadModel(fx.model, { preprocess: 'nope' })).rejects.toThrow(/^Unknown preprocessing "nope"; known: /);
     await expect(model.classify(fx.images[0]!, { topK: 0 })).rejects.toThrow(RangeError);
   });
 });

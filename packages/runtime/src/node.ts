@@ -11,6 +11,7 @@ import { fileCache } from './file-cache.js';
 import { loadWith, type ModelSource, type Platform } from './load.js';
 import { decodeNodeImage, type NodeImage } from './node-image.js';
 import { importPeer } from './peer-import.js';
+import { imageToInputWith } from './image-input.js';
 import type { Backend, Session } from './session.js';
 import type { LoadOptions, Model, ProgressCallback } from './types.js';
 
@@ -21,8 +22,9 @@ export type { ModelSource } from './load.js';
 export type { NodeImage } from './node-image.js';
 export type { PreprocessParams, PreprocessSpec } from './preprocess.js';
 export { sha256Hex } from './content-hash.js';
+export type { ImageInputOptions } from './image-input.js';
 export { defaultCacheDir } from './file-cache.js';
-export { resizeImage } from './resize.js';
+export { resizeBilinearPillow, toPlanes, preprocessNames, DEFAULT_MAX_IMAGE_PIXELS, LimitError } from '@onebit/core';
 
 export interface NodeLoadOptions extends LoadOptions {
   /** Directory of the content-hash cache for URL downloads (default: see defaultCacheDir). */
@@ -35,6 +37,8 @@ const DEFAULT_THREADS = 2;
 
 /** onnxruntime-node, imported on the first session (an optional peer dependency: browsers never need it). */
 let ort: typeof Ort | undefined;
+/** The float32 C×H×W input an image gives under a preprocessing and input shape: exactly what classify feeds the model. */
+export const imageToInput = imageToInputWith(decodeNodeImage);
 
 async function createSession(bytes: Uint8Array, threads: number | undefined): Promise<Session> {
   ort ??= await importPeer('onnxruntime-node', 'Running a model in Node', () => import('onnxruntime-node'));

@@ -17,5 +17,6 @@ export interface Backend<I> {
   /** e.g. `onnxruntime-node 1.30.0`. */
   readonly name: string;
   createSession(bytes: Uint8Array, threads: number | undefined): Promise<Session>;
-  toPixels(image: I): Promise<RgbImage>;
+  /** Decodes `image`; refuses more than `maxPixels` pixels with LimitError, before decoding where the format allows. */
+  toPixels(image: I, maxPixels: number): Promise<RgbImage>;
 }

@@ -13,12 +13,12 @@ export interface Classification {
   readonly probability: number;
 }
 
-/** Raw pixels, rows top to bottom, channels interleaved (RGB or RGBA; alpha is ignored). */
+/** Raw pixels, rows top to bottom, channels interleaved (grey, RGB or RGBA; alpha is ignored). */
 export interface RgbImage {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array | Uint8ClampedArray;
-  /** 3 or 4; inferred from data.length when absent. */
+  /** 1, 3 or 4; inferred from data.length when absent. */
   readonly channels?: number;
 }
 
@@ -43,10 +43,14 @@ export interface LoadOptions {
   /** Intra-op threads for the inference session (Node default 2; browser default depends on isolation). */
   readonly threads?: number;
   /**
-   * What to do with an image of another size than the model's input: `'resize'` (default) resamples
-   * it with the triangle filter in resize.ts; `'error'` throws InputSizeError.
+   * For a preprocessing without its own geometry (the CIFAR presets), what to do with an image of
+   * another size than the model's input: `'resize'` (default) stretches it with Pillow's bilinear
+   * filter (@onebit/core resizeBilinearPillow); `'error'` throws InputSizeError. Presets with geometry
+   * (`imagenet`: shorter side → 256, centre crop 224) always apply it.
    */
   readonly resize?: 'resize' | 'error';
+  /** Refuse images of more pixels than this with LimitError (default 4096 × 4096). */
+  readonly maxImagePixels?: number;
 }
 
 export interface ClassifyOptions {

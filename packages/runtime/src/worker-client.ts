@@ -4,6 +4,7 @@
  * imports `@onebit/runtime/worker`. Images are turned into pixels on the page (an <img> cannot
  * cross to a worker) and copied over; everything else happens in the worker.
  */
+import { DEFAULT_MAX_IMAGE_PIXELS } from '@onebit/core';
 import { browserPixels, type BrowserImage } from './browser-image.js';
 import { deserializeError, type WorkerLoadOptions, type WorkerRequest, type WorkerResponse } from './worker-protocol.js';
 import type { Classification, ClassifyOptions, LoadOptions, Model, ModelInfo, ProgressCallback, RgbImage } from './types.js';
@@ -60,7 +61,7 @@ export function createWorkerClassifier(worker: Worker | string | URL): WorkerCla
       const classifyBatch = async (images: readonly BrowserImage[], o: ClassifyOptions = {}): Promise<Classification[][]> => {
         const pixels: RgbImage[] = [];
         for (const image of images) {
-          const p = await browserPixels(image);
+          const p = await browserPixels(image, options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS);
           pixels.push({ width: p.width, height: p.height, data: new Uint8Array(p.data), ...(p.channels ? { channels: p.channels } : {}) });
         }
         return call<Classification[][]>({ type: 'classify', images: pixels, ...(o.topK === undefined ? {} : { topK: o.topK }) }, pixels.map((p) => p.data.buffer as ArrayBuffer));

@@ -3,7 +3,7 @@
  * an id; the worker answers it with progress messages (loads only), then one result or error.
  * Errors travel as name + message + fields and are rebuilt as the same runtime error class.
  */
-import { OnebitError } from '@onebit/core';
+import { LimitError, OnebitError } from '@onebit/core';
 import { FetchError, ImageDecodeError, InputSizeError, MissingDependencyError, ModelLoadError } from './errors.js';
 import type { LoadOptions, RgbImage } from './types.js';
 
@@ -45,6 +45,7 @@ export function deserializeError(s: SerializedError): Error {
     case 'FetchError': return new FetchError(s.message, s.url ?? '', s.status);
     case 'ImageDecodeError': return new ImageDecodeError(s.message.replace(/^image: /, ''));
     case 'MissingDependencyError': return new MissingDependencyError(s.message, s.dependency ?? '');
+    case 'LimitError': return new LimitError(s.message);
     case 'TypeError': return new TypeError(s.message);
     case 'RangeError': return new RangeError(s.message);
     default: {

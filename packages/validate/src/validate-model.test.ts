@@ -110,7 +110,7 @@ describe('validateModel', () => {
   });
 
   it('BAD CALL: unknown preprocessing or batch size', async () => {
-    await expect(validateModel({ model, data: cifar, preprocess: 'imagenet-typo' })).rejects.toThrow('Unknown preprocessing "imagenet-typo"; known: raw255, cifar-torchvision, cifar-wrn, imagenet.');
+    await expect(validateModel({ model, data: cifar, preprocess: 'imagenet-typo' })).rejects.toThrow('Unknown preprocessing "imagenet-typo"; known: unit, raw255, cifar-torchvision, cifar-wrn, imagenet.');
     await expect(validateModel({ model, data: cifar, preprocess: 'raw255', batchSize: 0 })).rejects.toThrow(RangeError);
   });
 });

@@ -1,0 +1,2 @@
+/** Test configuration: the workspace-wide settings in ../../vitest.shared.ts. */
+export { default } from '../../vitest.shared.js';
