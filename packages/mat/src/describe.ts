@@ -23,7 +23,7 @@ function summary(value: MatValue): string {
     case 'cell':
       return `cell ${dims}`;
     case 'struct':
-      return `struct ${dims} with fields ${value.fieldNames.join(', ') || '(none)'}`;
+      return `struct ${dims} with fields ${value.fieldNames.join(', ') || '(none)'}${value.renamedFields ? ` (repeated field names renamed as scipy does: ${value.renamedFields.map((r) => `${r.from} → ${r.to}`).join(', ')})` : ''}`;
   }
 }
 

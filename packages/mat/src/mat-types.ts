@@ -54,6 +54,8 @@ export type MatStruct = {
   readonly fieldNames: string[];
   /** One map per struct element, column-major, each with every field in `fieldNames` order. */
   readonly elements: Array<Map<string, MatValue>>;
+  /** Repeated field names in the file, renamed as scipy does (the n-th repeat of `x` → `_n_x`). */
+  readonly renamedFields?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
 };
 
 export type MatValue = MatNumeric | MatChar | MatCell | MatStruct;

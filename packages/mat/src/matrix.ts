@@ -37,6 +37,17 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
+/**
+ * The error for an opaque object (MATLAB `string`, `table`, class instances): its header has no
+ * dimensions but a name, a type system ('MCOS') and a class name (layout as scipy's `read_opaque`).
+ */
+function opaqueError(body: ByteReader, offset: number): UnsupportedError {
+  const name = latin1(readElement(body, 'opaque object name', [miINT8, miUINT8]).data);
+  const typeSystem = latin1(readElement(body, `type system of "${name}"`, [miINT8, miUINT8]).data);
+  const className = latin1(readElement(body, `class name of "${name}"`, [miINT8, miUINT8]).data);
+  return new UnsupportedError(`${body.format}: ${describePath(name)} at byte ${offset} is a MATLAB ${typeSystem} object of class "${className}" (mxOPAQUE_CLASS), which onebit does not read; save it as a numeric or char array.`);
+}
+
 /** Reads the array flags, dimensions and name that open every miMATRIX body. */
 export function readArrayHeader(body: ByteReader): ArrayHeader {
   // Messages name the array by its miMATRIX tag, the 8 bytes before the body.
@@ -46,6 +57,7 @@ export function readArrayHeader(body: ByteReader): ArrayHeader {
     throw new FormatError(body.format, `array flags at byte ${flagsElement.tag.offset} have ${flagsElement.tag.size} bytes instead of 8.`, flagsElement.tag.offset);
   }
   const flags = new DataView(flagsElement.data.buffer, flagsElement.data.byteOffset, 8).getUint32(0, body.littleEndian);
+  if ((flags & 0xff) === mxOPAQUE_CLASS) throw opaqueError(body, offset);
   const dimsElement = readElement(body, 'dimensions', [miINT32]);
   const dimsAt = dimsElement.tag.offset;
   if (dimsElement.tag.size % 4 !== 0 || dimsElement.tag.size < 8) {
@@ -109,8 +121,9 @@ function readNumeric(body: ByteReader, header: ArrayHeader, path: string): MatNu
 
 function readChar(body: ByteReader, header: ArrayHeader, path: string): MatChar {
   const { tag, data } = readElement(body, `characters of "${path}"`, [miUTF8, miUTF16, miUINT16, miUINT8, miINT8, miUTF32]);
-  const units = decodeText(tag, data, body.littleEndian);
   const { dims, count } = header;
+  // MATLAB writes some char arrays with dimensions but no character data; scipy reads them as spaces.
+  const units = data.length === 0 ? new Array<string>(count).fill(' ') : decodeText(tag, data, body.littleEndian);
   if (units.length !== count) {
     // A UTF-8 vector whose text does not match its element count (some writers count bytes) is kept as decoded.
     if (tag.type === miUTF8 && dims.filter((d) => d !== 1).length <= 1) return { kind: 'char', dims, text: units.join('') };
@@ -165,9 +178,19 @@ function readStruct(body: ByteReader, header: ArrayHeader, path: string, depth: 
     const end = raw.indexOf(0);
     fieldNames.push(latin1(end < 0 ? raw : raw.subarray(0, end)));
   }
-  if (new Set(fieldNames).size !== fieldNames.length) {
-    throw new FormatError(body.format, `field names of "${path}" at byte ${namesAt} repeat a name (${fieldNames.join(', ')}).`, namesAt);
-  }
+  // MATLAB reads a struct whose field names repeat; scipy keeps every field, renaming the n-th repeat
+  // of `name` to `_n_name`. onebit does the same and records the renames for `describe`.
+  const renamedFields: Array<{ from: string; to: string }> = [];
+  const seen = new Map<string, number>();
+  fieldNames.forEach((name, i) => {
+    const repeats = seen.get(name) ?? 0;
+    seen.set(name, repeats + 1);
+    if (repeats === 0) return;
+    let to = `_${repeats}_${name}`;
+    while (fieldNames.includes(to)) to = `_${to}`;
+    fieldNames[i] = to;
+    renamedFields.push({ from: name, to });
+  });
   // Elements without fields take no bytes, so only a limit stops a huge count of them.
   if (fieldNames.length === 0) {
     if (header.count > context.emptyStructElementsLeft) {
@@ -185,7 +208,7 @@ function readStruct(body: ByteReader, header: ArrayHeader, path: string, depth: 
     for (const field of fieldNames) element.set(field, readNested(body, `${prefix}.${field}`, depth, context));
     elements.push(element);
   }
-  return { kind: 'struct', dims: header.dims, fieldNames, elements };
+  return { kind: 'struct', dims: header.dims, fieldNames, elements, ...(renamedFields.length > 0 ? { renamedFields } : {}) };
 }
 
 /** Reads a nested miMATRIX element (tag, body, padding) inside a cell or struct. */

@@ -4,7 +4,7 @@
  * miMATRIX. Hand-written because no maintained JS library reads MAT v5 correctly.
  * Spec: https://www.mathworks.com/help/pdf_doc/matlab/matfile_format.pdf
  */
-import { ByteReader, FormatError } from '@onebit/core';
+import { adler32, ByteReader, ChecksumError, FormatError } from '@onebit/core';
 import { type ElementTag, readTag, skipPadding } from './data-element.js';
 import { readHeader, HEADER_BYTES } from './header.js';
 import { inflateLimited } from './inflate.js';
@@ -58,6 +58,13 @@ function readCompressed(reader: ByteReader, tag: ElementTag, maxInflatedBytes: n
   used.bytes += inflated.length;
   const name = peekName(inflated, reader.littleEndian);
   const format = `MAT (compressed variable ${name === undefined ? '' : `"${name}" `}at byte ${tag.offset}; offsets are within its inflated data)`;
+  // fflate does not check the zlib trailer: the big-endian Adler-32 of the inflated bytes (RFC 1950).
+  const stored = compressed.length >= 4 ? new DataView(compressed.buffer, compressed.byteOffset + compressed.length - 4, 4).getUint32(0, false) : -1;
+  const computed = adler32(inflated);
+  if (stored !== computed) {
+    const hex = (v: number) => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+    throw new ChecksumError('MAT', `compressed variable ${name === undefined ? '' : `"${name}" `}at byte ${tag.offset}: zlib Adler-32`, hex(stored), hex(computed), tag.offset + 8 + compressed.length - 4);
+  }
   const inner = new ByteReader(inflated, format, 0, reader.littleEndian);
   const innerTag = readTag(inner, 'inflated variable');
   if (innerTag.type !== miMATRIX) {
