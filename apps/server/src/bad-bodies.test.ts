@@ -14,6 +14,9 @@ const LIMIT = 100_000;
 let server: Server;
 let port: number;
 const received: number[] = [];
+/** Enough of a PNG to pass the signature check; the stub model does not decode it. */
+const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const pngOf = (n: number): Uint8Array => { const b = new Uint8Array(n); b.set(PNG_SIGNATURE); return b; };
 
 /** Answers class 3 for any non-empty body and records its length. */
 const stubModel = {
@@ -70,9 +73,9 @@ function raw(bytes: string, hangUp: boolean): Promise<string> {
 
 async function stillServes(): Promise<void> {
   const before = received.length;
-  const r = await upload(new Uint8Array([1, 2, 3]), false);
+  const r = await upload(PNG_SIGNATURE, false);
   expect(r.status).toBe(200);
-  expect(received.slice(before)).toEqual([3]);
+  expect(received.slice(before)).toEqual([8]);
 }
 
 describe.each([
@@ -89,7 +92,7 @@ describe.each([
   it('one byte over the limit gets 413; exactly the limit is classified', async () => {
     expect((await upload(new Uint8Array(LIMIT + 1), chunked)).status).toBe(413);
     const before = received.length;
-    expect((await upload(new Uint8Array(LIMIT), chunked)).status).toBe(200);
+    expect((await upload(pngOf(LIMIT), chunked)).status).toBe(200);
     expect(received.slice(before)).toEqual([LIMIT]);
   });
 
@@ -103,6 +106,19 @@ describe.each([
     const head = 'POST /classify HTTP/1.1\r\nhost: x\r\ncontent-type: image/png\r\n';
     const text = await raw(chunked ? `${head}transfer-encoding: chunked\r\n\r\n400\r\n${'a'.repeat(100)}` : `${head}content-length: 5000\r\n\r\n${'a'.repeat(100)}`, true);
     expect(text).toBe('');
+    await stillServes();
+  });
+});
+
+describe('bodies that are no raster image get 415 before decoding, whatever their Content-Type', () => {
+  it.each([
+    ['an SVG', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', 'The 64-byte body starting 3c 73 76 67 is not a PNG, JPEG, WebP, GIF, TIFF, AVIF image; send one of those.'],
+    ['text', 'hello, not a png', 'The 16-byte body starting 68 65 6c 6c is not a PNG, JPEG, WebP, GIF, TIFF, AVIF image; send one of those.'],
+  ])('%s sent as application/octet-stream', async (_name, body, error) => {
+    const before = received.length;
+    const r = await upload(new TextEncoder().encode(body), false);
+    expect(r).toEqual({ status: 415, json: { error } });
+    expect(received.length).toBe(before);
     await stillServes();
   });
 });

@@ -59,9 +59,9 @@ describe('POST /classify', () => {
 describe('malformed requests get 4xx and the service keeps serving', () => {
   const cases: [string, () => Promise<Response>, number, RegExp][] = [
     ['empty body', () => post(new Uint8Array(0)), 400, /^The request body is empty; send the image bytes\.$/],
-    ['bytes that are no image', () => post(new TextEncoder().encode('hello, not a png')), 400, /^image: The 16-byte image starting 68 65 6c 6c could not be decoded: /],
+    ['bytes that are no image', () => post(new TextEncoder().encode('hello, not a png')), 415, /^The 16-byte body starting 68 65 6c 6c is not a PNG, JPEG, WebP, GIF, TIFF, AVIF image; send one of those\.$/],
     ['a truncated PNG', () => post(new Uint8Array(samples[0]!.png.subarray(0, 60))), 400, /^image: The 60-byte image starting 89 50 4e 47 could not be decoded: /],
-    ['a JSON body', () => post('{"image": 1}', 'application/json'), 415, /^Content-Type "application\/json" is not an image type; /],
+    ['a JSON body', () => post('{"image": 1}', 'application/json'), 415, /^Content-Type "application\/json" is not an image type; send the image bytes as image\/png, image\/jpeg, image\/webp, image\/gif, image\/tiff, image\/avif, application\/octet-stream or with no Content-Type\.$/],
     ['a body over the limit', () => post(new Uint8Array(200_000)), 413, /^The request body of 200000 bytes is over the 100000-byte limit\.$/],
     ['a bad topK', () => post(samples[0]!.png as Uint8Array<ArrayBuffer>, 'image/png', '/classify?topK=11'), 400, /^topK "11" is not a whole number from 1 to 10\.$/],
     ['GET /classify', () => fetch(`${base}/classify`), 405, /^GET is not allowed on \/classify; POST the image bytes\.$/],

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ImageDecodeError, InputSizeError, type NodeModel } from '@onebit/runtime';
+import { RASTER_FORMATS, sniffImageFormat } from './image-format.js';
 import { BodyAbortedError, BodyTooLargeError, readBody } from './read-body.js';
 
 export interface ServerOptions {
@@ -42,7 +43,7 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== '' && !IMAGE_TYPES.has(type)) {
       req.resume();
-      return fail(res, 415, `Content-Type "${type}" is not an image type; send the image bytes as image/png, image/jpeg, image/webp or application/octet-stream.`);
+      return fail(res, 415, `Content-Type "${type}" is not an image type; send the image bytes as ${[...IMAGE_TYPES].join(', ')} or with no Content-Type.`);
     }
     const topKParam = url.searchParams.get('topK');
     const topK = topKParam === null ? defaultTopK : Number(topKParam);
@@ -52,6 +53,11 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
     }
     const body = await readBody(req, maxBytes);
     if (body.length === 0) return fail(res, 400, 'The request body is empty; send the image bytes.');
+    const format = sniffImageFormat(body);
+    if (format === undefined) {
+      const head = Array.from(body.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+      return fail(res, 415, `The ${body.length}-byte body starting ${head} is not a ${RASTER_FORMATS.join(', ')} image; send one of those.`);
+    }
     const start = performance.now();
     const top = await model.classify(body, { topK });
     served++;

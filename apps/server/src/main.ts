@@ -2,31 +2,28 @@
  * Starts the example service: `node dist/main.js [--model model.onnx] [--labels classes.txt]
  * [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--threads 2]`. Without --model it
  * serves the authors' CIFAR-10 WRN-20-10, converted at start-up from the data resolver's copy.
+ * Exit status: 2 for a usage mistake (checked before the model loads), 1 for anything else,
+ * each with one sentence on stderr.
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
+import { UsageError } from '@onebit/core';
 import { loadModel } from '@onebit/runtime';
-import { createClassifyServer, DEFAULT_MAX_BYTES } from './classify-server.js';
+import { createClassifyServer } from './classify-server.js';
 import { defaultModel } from './default-model.js';
+import { listenError, parseServerArgs } from './options.js';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      model: { type: 'string' },
-      labels: { type: 'string' },
-      port: { type: 'string', default: '8080' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'max-bytes': { type: 'string', default: String(DEFAULT_MAX_BYTES) },
-      threads: { type: 'string', default: '2' },
-    },
+  const args = parseServerArgs(process.argv.slice(2));
+  const fallback = args.model ? undefined : await defaultModel();
+  const labels = args.labels ? (await readFile(args.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
+  const model = await loadModel(args.model ?? fallback!.model, { threads: args.threads, ...(labels ? { labels } : {}) });
+  const server = createClassifyServer(model, { maxBytes: args.maxBytes });
+  server.once('error', (e: NodeJS.ErrnoException) => {
+    console.error(listenError(e, args.host, args.port));
+    void model.dispose().finally(() => process.exit(1));
   });
-  const fallback = values.model ? undefined : await defaultModel();
-  const labels = values.labels ? (await readFile(values.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
-  // onnxruntime-node: its inference runs off the event loop; the onebit engine would run on this thread.
-  const model = await loadModel(values.model ?? fallback!.model, { threads: Number(values.threads), backend: 'onnxruntime', ...(labels ? { labels } : {}) });
-  const server = createClassifyServer(model, { maxBytes: Number(values['max-bytes']) });
-  server.listen(Number(values.port), values.host, () => {
+  server.listen(args.port, args.host, () => {
     const { address, port } = server.address() as AddressInfo;
     console.log(`onebit example service on http://${address}:${port} — POST /classify (image bytes), GET /healthz; model ${model.info.sha256.slice(0, 12)}…, ${model.info.weights.toLocaleString('en')} binary weights, loaded in ${model.info.loadTimeMs.toFixed(0)} ms`);
   });
@@ -39,5 +36,5 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
+  process.exitCode = e instanceof UsageError ? 2 : 1;
 });

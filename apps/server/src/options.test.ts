@@ -1,0 +1,48 @@
+/**
+ * Start-up checks: every bad flag value is a UsageError naming it (the process exits 2 before the
+ * model loads), and a failed listen is one sentence.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '@onebit/core';
+import { describe, expect, it } from 'vitest';
+import { listenError, parseServerArgs } from './options.js';
+
+describe('parseServerArgs', () => {
+  it('gives the defaults', () => {
+    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, threads: 2 });
+  });
+
+  it.each([
+    [['--max-bytes', 'abc'], '--max-bytes "abc" is not a whole number from 1 to 2147483647.'],
+    [['--max-bytes', '0'], '--max-bytes "0" is not a whole number from 1 to 2147483647.'],
+    [['--max-bytes', '1e6'], '--max-bytes "1e6" is not a whole number from 1 to 2147483647.'],
+    [['--port', '70000'], '--port "70000" is not a whole number from 0 to 65535.'],
+    [['--port=-1'], '--port "-1" is not a whole number from 0 to 65535.'],
+    [['--threads', '0'], '--threads "0" is not a whole number from 1 to 256.'],
+    [['--host', ''], '--host is empty; give an address such as 127.0.0.1.'],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseServerArgs(argv)).toThrow(new UsageError(message));
+  });
+
+  it.each([[['--nope']], [['extra']], [['--port']]])('%j (unknown flag, positional, missing value) is a usage error', (argv) => {
+    expect(() => parseServerArgs(argv)).toThrow(UsageError);
+  });
+});
+
+describe('listenError', () => {
+  it('says a port in use in one sentence', () => {
+    const e = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
+    expect(listenError(e, '127.0.0.1', 8080)).toBe('Port 8080 on 127.0.0.1 is already in use; stop the other service or pass another --port.');
+  });
+});
+
+describe('node dist/main.js', () => {
+  it('exits 2 with one sentence for --max-bytes abc, before loading any model', async () => {
+    const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [main, '--max-bytes', 'abc'], { timeout: 20_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, stderr }));
+    });
+    expect(result).toEqual({ code: 2, stderr: '--max-bytes "abc" is not a whole number from 1 to 2147483647.\n' });
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The service's command line, checked before anything is loaded: every value is parsed and range-
+ * checked here, and a mistake is a UsageError (exit 2) naming the flag and the bad value.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from '@onebit/core';
+import { DEFAULT_MAX_BYTES } from './classify-server.js';
+
+export interface ServerArgs {
+  readonly model: string | undefined;
+  readonly labels: string | undefined;
+  readonly port: number;
+  readonly host: string;
+  /** Largest accepted request body, bytes. */
+  readonly maxBytes: number;
+  /** onnxruntime intra-op threads. */
+  readonly threads: number;
+}
+
+export const USAGE = 'usage: node dist/main.js [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--threads 2]';
+
+/** A whole number from `min` to `max` given as `--flag value`, or a UsageError naming both. */
+function integer(flag: string, text: string, min: number, max: number): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${flag} "${text}" is not a whole number from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+/**
+ * Parses `argv` (without node and the script).
+ * @throws UsageError for an unknown flag, a positional argument, a missing value or a value out of range.
+ */
+export function parseServerArgs(argv: readonly string[]): ServerArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string' },
+        labels: { type: 'string' },
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'max-bytes': { type: 'string', default: String(DEFAULT_MAX_BYTES) },
+        threads: { type: 'string', default: '2' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\.$/, '')}; ${USAGE}.`, { cause: e });
+  }
+  if (values.host.trim() === '') throw new UsageError('--host is empty; give an address such as 127.0.0.1.');
+  return {
+    model: values.model,
+    labels: values.labels,
+    port: integer('port', values.port, 0, 65_535),
+    host: values.host,
+    maxBytes: integer('max-bytes', values['max-bytes'], 1, 2 ** 31 - 1),
+    threads: integer('threads', values.threads, 1, 256),
+  };
+}
+
+/** One sentence for a failed listen (port in use, no permission, unknown host) instead of a stack. */
+export function listenError(e: NodeJS.ErrnoException, host: string, port: number): string {
+  if (e.code === 'EADDRINUSE') return `Port ${port} on ${host} is already in use; stop the other service or pass another --port.`;
+  if (e.code === 'EACCES') return `Listening on port ${port} of ${host} is not permitted; pass a --port above 1023.`;
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return `--host "${host}" is not an address of this machine; pass one such as 127.0.0.1.`;
+  return `Could not listen on ${host}:${port}: ${e.message}.`;
+}
