@@ -65,7 +65,7 @@ describe('malformed requests get 4xx and the service keeps serving', () => {
     ['a body over the limit', () => post(new Uint8Array(200_000)), 413, /^The request body of 200000 bytes is over the 100000-byte limit\.$/],
     ['a bad topK', () => post(samples[0]!.png as Uint8Array<ArrayBuffer>, 'image/png', '/classify?topK=11'), 400, /^topK "11" is not a whole number from 1 to 10\.$/],
     ['GET /classify', () => fetch(`${base}/classify`), 405, /^GET is not allowed on \/classify; POST the image bytes\.$/],
-    ['an unknown path', () => fetch(`${base}/nope`), 404, /^There is no \/nope; use POST \/classify or GET \/healthz\.$/],
+    ['an unknown path', () => fetch(`${base}/nope`), 404, /^There is no \/nope; use POST \/classify, GET \/healthz or GET \/readyz\.$/],
   ];
   for (const [name, send, status, message] of cases) {
     it(`${name} → ${status}`, async () => {

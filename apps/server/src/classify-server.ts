@@ -15,6 +15,22 @@ export interface ServerOptions {
   readonly maxBytes?: number;
   /** Default number of classes returned (default 5); `?topK=` overrides per request. */
   readonly topK?: number;
+  /** Time allowed for a request's headers, ms (default 10 s). */
+  readonly headersTimeoutMs?: number;
+  /** Time allowed for a whole request, headers and body, ms (default 30 s). */
+  readonly requestTimeoutMs?: number;
+  /** Open connections beyond this are refused (default 256). */
+  readonly maxConnections?: number;
+}
+
+/** The service's server: node:http plus a graceful stop. */
+export interface ClassifyServer extends Server {
+  /**
+   * Fails /readyz (503) from now on, stops accepting connections, lets requests in flight finish
+   * (their responses close the connection), closes idle keep-alive connections at once and every
+   * remaining one (stalled uploads) after `deadlineMs`; resolves when the server is closed.
+   */
+  shutdown(deadlineMs: number): Promise<void>;
 }
 
 export const DEFAULT_MAX_BYTES = 5_000_000;
@@ -33,7 +49,8 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 const fail = (res: ServerResponse, status: number, message: string, headers?: Record<string, string>): void => send(res, status, { error: message }, headers);
 
-export function createClassifyServer(model: NodeModel, options: ServerOptions = {}): Server {
+export function createClassifyServer(model: NodeModel, options: ServerOptions = {}): ClassifyServer {
+  let draining = false;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const defaultTopK = options.topK ?? 5;
   const started = Date.now();
@@ -66,6 +83,11 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/readyz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, `${req.method} is not allowed on /readyz; use GET.`, { allow: 'GET, HEAD' });
+      if (draining) return fail(res, 503, 'The service is shutting down; send requests to another instance.');
+      return send(res, 200, { status: 'ready' });
+    }
     if (url.pathname === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, `${req.method} is not allowed on /healthz; use GET.`, { allow: 'GET, HEAD' });
       const { sha256, weights, backend } = model.info;
@@ -79,10 +101,11 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
       return classify(req, res, url);
     }
     req.resume();
-    return fail(res, 404, `There is no ${url.pathname}; use POST /classify or GET /healthz.`);
+    return fail(res, 404, `There is no ${url.pathname}; use POST /classify, GET /healthz or GET /readyz.`);
   }
 
-  return createServer((req, res) => {
+  const server = createServer({ headersTimeout: options.headersTimeoutMs ?? 10_000, requestTimeout: options.requestTimeoutMs ?? 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    if (draining) res.setHeader('connection', 'close');
     // Held here: by the time the response finishes, req.socket may already be detached.
     const socket = req.socket;
     handle(req, res).catch((e: unknown) => {
@@ -99,5 +122,19 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
         fail(res, 500, `The server failed on this request: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
+  });
+  server.maxConnections = options.maxConnections ?? 256;
+  return Object.assign(server, {
+    shutdown(deadlineMs: number): Promise<void> {
+      draining = true;
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), deadlineMs).unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
   });
 }

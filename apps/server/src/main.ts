@@ -13,6 +13,9 @@ import { createClassifyServer } from './classify-server.js';
 import { defaultModel } from './default-model.js';
 import { listenError, parseServerArgs } from './options.js';
 
+/** How long requests in flight get after SIGTERM before their connections are closed. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2));
   const fallback = args.model ? undefined : await defaultModel();
@@ -27,8 +30,9 @@ async function main(): Promise<void> {
     const { address, port } = server.address() as AddressInfo;
     console.log(`onebit example service on http://${address}:${port} — POST /classify (image bytes), GET /healthz; model ${model.info.sha256.slice(0, 12)}…, ${model.info.weights.toLocaleString('en')} binary weights, loaded in ${model.info.loadTimeMs.toFixed(0)} ms`);
   });
+  // SIGTERM/SIGINT: fail /readyz, finish requests in flight, close idle and stalled connections, exit within 10 s.
   const stop = (): void => {
-    server.close(() => void model.dispose());
+    void server.shutdown(SHUTDOWN_DEADLINE_MS).then(() => model.dispose()).finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
