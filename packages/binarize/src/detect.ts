@@ -53,3 +53,54 @@ export function binaryDistance(t: Tensor): number {
   const residual = Math.max(0, sumSq - 2 * a * sumAbs + v.length * a * a);
   return Math.sqrt(residual / sumSq);
 }
+
+/** A tensor whose nonzero elements are ±a, with a per tensor or per slice along one axis. */
+export interface SignsAndScale {
+  /** One a for the tensor, or one per index of `axis`. */
+  readonly scale: number | Float32Array;
+  readonly axis: number;
+  /** How many elements are exactly 0 (PyTorch's sign(0) = 0); binarizing makes them +a. */
+  readonly zeros: number;
+}
+
+/**
+ * Whether `values` (C order, shape `dims`) is already binary: every nonzero element is ±a, with one
+ * a for the whole tensor or one a per index along `axis` (the op's output-channel axis: 0 for Conv
+ * and Gemm [out, in], 1 for MatMul [in, out] and ConvTranspose [in, out/g, k…]). Exact zeros are
+ * allowed and counted, since PyTorch's `sign(0)` is 0; a slice of zeros only is not binary.
+ */
+export function detectSigns(values: ArrayLike<number>, dims: readonly number[], axis: number): SignsAndScale | undefined {
+  const n = values.length;
+  if (n === 0) return undefined;
+  let zeros = 0;
+  let a = 0;
+  let single = true;
+  for (let i = 0; i < n; i++) {
+    const m = Math.abs(values[i]!);
+    if (!Number.isFinite(m)) return undefined;
+    if (m === 0) zeros++;
+    else if (a === 0) a = m;
+    else if (m !== a) single = false;
+  }
+  if (a === 0) return undefined;
+  if (single) return { scale: a, axis, zeros };
+  const channels = dims[axis];
+  if (channels === undefined || dims.length < 2) return undefined;
+  let inner = 1;
+  for (let i = axis + 1; i < dims.length; i++) inner *= dims[i]!;
+  const scale = new Float32Array(channels);
+  for (let i = 0; i < n; i++) {
+    const m = Math.abs(values[i]!);
+    if (m === 0) continue;
+    const c = Math.floor(i / inner) % channels;
+    if (scale[c] === 0) scale[c] = m;
+    else if (scale[c] !== m) return undefined;
+  }
+  // float32 scales must hold a exactly, or the packed weight would not be the tensor's own values.
+  for (let i = 0; i < n; i++) {
+    const m = Math.abs(values[i]!);
+    if (m !== 0 && scale[Math.floor(i / inner) % channels] !== m) return undefined;
+  }
+  if (scale.some((s) => s === 0)) return undefined;
+  return { scale, axis, zeros };
+}

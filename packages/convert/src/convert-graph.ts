@@ -22,6 +22,10 @@ export interface GraphConvertOptions {
   readonly policy?: LayerPolicy;
   /** Also binarize Gemm/MatMul weights. */
   readonly includeGemm?: boolean;
+  /** Also binarize ConvTranspose weights. */
+  readonly includeConvTranspose?: boolean;
+  /** Write the model unchanged instead of failing when no weight is binarized. */
+  readonly allowNone?: boolean;
   /** For a state_dict input: the ONNX graph exported from the same model. */
   readonly graph?: Uint8Array;
   readonly graphFileName?: string;
@@ -43,7 +47,7 @@ export interface GraphConversionResult {
   readonly bytes: Uint8Array;
   readonly summary: ConversionSummary;
   readonly binarization: BinarizationReport;
-  /** The model before its weights were made binary (state_dict applied), and those weights. */
+  /** The model just before packing (state_dict applied, each binary weight a ±scale float32 initializer), and those weights. */
   readonly source: OnnxModel;
   readonly binaryWeights: ReadonlyMap<string, BinaryWeight>;
   /** Present for state_dict inputs. */
@@ -107,14 +111,16 @@ function convertGraphResolved(bytes: Uint8Array, format: ModelFormat, onnx: Onnx
   }
   model = recordPreprocess(model, options.preprocess, fileName);
   const weights = options.weights ?? 'packed';
-  const { model: out, report, binaryWeights } = binarizeOnnxModel(model, {
+  const { model: out, report, binaryWeights, prepared } = binarizeOnnxModel(model, {
     weights,
     ...(options.scale !== undefined ? { scale: options.scale } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.includeGemm ? { includeGemm: true } : {}),
+    ...(options.includeConvTranspose ? { includeConvTranspose: true } : {}),
+    ...(options.allowNone ? { allowNone: true } : {}),
   });
   const encoded = encodeModel(out);
-  return { model: out, bytes: encoded, summary: graphSummary(out, FORMAT_NAMES[format], stateDict ? 'state_dict on an ONNX graph' : 'ONNX graph', report, encoded.length), binarization: report, source: model, binaryWeights, ...(stateDict ? { stateDict } : {}) };
+  return { model: out, bytes: encoded, summary: graphSummary(out, FORMAT_NAMES[format], stateDict ? 'state_dict on an ONNX graph' : 'ONNX graph', report, encoded.length), binarization: report, source: prepared, binaryWeights, ...(stateDict ? { stateDict } : {}) };
 }
 
 /** `model` with `preprocess` in its `onebit.preprocess` metadata; refuses to overwrite a different recorded one. */

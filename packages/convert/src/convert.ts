@@ -26,6 +26,9 @@ export interface ConvertOptions {
   /** ONNX and state_dict inputs: which weights to binarize. */
   readonly policy?: LayerPolicy;
   readonly includeGemm?: boolean;
+  readonly includeConvTranspose?: boolean;
+  /** ONNX and state_dict inputs: write the model unchanged instead of failing when nothing is binarized. */
+  readonly allowNone?: boolean;
   /** State_dict inputs: the ONNX graph exported from the same model. */
   readonly graph?: Uint8Array;
   readonly graphFileName?: string;

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedPath } from '@onebit/data';
 import { decodeModel, encodeModel } from '@onebit/onnx';
 import { inspectModel } from './inspect.js';
+import { convertGraphModelSync } from './convert-graph.js';
 
 describe('inspectModel', () => {
   it('describes the published ResNet-20 checkpoint', () => {
@@ -49,5 +50,19 @@ describe('inspectModel', () => {
     expect(verdict(packed, 'module.group2.block1.conv1')).toBe('binary');
     const broken = inspectModel(fixture('broken-misshaped.pth.tar'), 'b.pth.tar');
     expect(broken.lines).toContain("network      binary-wide-resnet, not convertible: b.pth.tar: tensor 'module.group2.block0.conv1' has shape [47, 6, 3, 3], but a binary-wide-resnet of depth 8, width 0.75 (12/24/48 channels) and 10 classes needs [48, 6, 3, 3] (np.packbits of 48 input channels along axis 1).");
+  });
+
+  it.each(['01-constant-node-weights/model.onnx', '03-fp16-weights/model.onnx', '07-convtranspose/model.onnx', '20-qonnx-bipolarquant/model.onnx'])('agrees with convert on what %s would binarize', (file) => {
+    const bytes = new Uint8Array(readFileSync(sharedPath(`cases/convert/${file}`)));
+    const info = inspectModel(bytes, file);
+    const report = convertGraphModelSync(bytes, 'onnx', { fileName: file }).binarization;
+    const verbs = { binarized: 'binarize', 'already-binary': 'binary', kept: 'keep' } as const;
+    const planned = info.lines.filter((l) => /^ {2}(binarize|binary|keep) /.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '));
+    expect(planned).toEqual(report.layers.map((l) => `${verbs[l.action]} ${l.name}`));
+    for (const t of info.tensors) {
+      const layer = report.layers.find((l) => l.name === t.name);
+      const expected = layer?.action === 'binarized' ? 'would-binarize' : layer?.action === 'already-binary' ? 'binary' : 'keep';
+      expect(t.binarization, t.name).toBe(expected);
+    }
   });
 });

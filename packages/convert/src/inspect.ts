@@ -6,7 +6,8 @@ import { binaryDistance, detectBinary } from '@onebit/binarize';
 import { DTYPE_BYTES, elementCount, formatDims, type Tensor } from '@onebit/core';
 import { readContainer } from '@onebit/container';
 import { describeMat, readMat } from '@onebit/mat';
-import { decodeModel } from '@onebit/onnx';
+import { decodeModel, type OnnxModel } from '@onebit/onnx';
+import { planBinarization, type LayerReport } from '@onebit/onnx-binarize';
 import { readSafetensors, readTorch } from '@onebit/pytorch';
 import { countWeights, isBinaryWideResnet, readBinaryWideResnet, readWrnFromMat } from '@onebit/wrn';
 import { latentZerosRemark } from './binary-wide-resnet.js';
@@ -40,6 +41,31 @@ function tensorInfo(name: string, t: Tensor): TensorInfo {
   if (t.dims.length >= 2 && t.data.length > 0 && detectBinary(t)) return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'binary' };
   if (isFloat && t.dims.length >= 2) return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'would-binarize', binaryDistance: binaryDistance(t) };
   return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'keep' };
+}
+
+/**
+ * What `onebit convert` would do to each weight of an ONNX model with default options (the same
+ * planBinarization call), so inspect and convert always agree.
+ */
+function onnxPlan(m: OnnxModel): { layers: readonly LayerReport[]; lines: string[] } {
+  let layers: readonly LayerReport[];
+  try {
+    layers = planBinarization(m).layers;
+  } catch (e) {
+    return { layers: [], lines: [`binarize     not convertible: ${(e as Error).message}`] };
+  }
+  const n = (a: LayerReport['action']) => layers.filter((l) => l.action === a).length;
+  const head = `binarize     convert would binarize ${n('binarized')}, pack ${n('already-binary')} already binary, keep ${n('kept')} of ${layers.length} weights`;
+  return { layers, lines: [head, ...layers.map((l) => `  ${(l.action === 'binarized' ? 'binarize' : l.action === 'already-binary' ? 'binary' : 'keep').padEnd(9)} ${l.name.padEnd(30)} ${l.opType.padEnd(13)} ${l.rule}`)] };
+}
+
+/** An ONNX initializer, marked by the conversion plan (a weight's name is the initializer it comes from). */
+function onnxTensorInfo(name: string, t: Tensor, layers: readonly LayerReport[]): TensorInfo {
+  const base = tensorInfo(name, t);
+  const l = layers.find((x) => x.name === name && x.action !== 'kept');
+  if (!l) return { name, dtype: t.dtype, dims: t.dims, bytes: base.bytes, binarization: 'keep' };
+  if (l.action === 'already-binary') return { name, dtype: t.dtype, dims: t.dims, bytes: base.bytes, binarization: 'binary' };
+  return { name, dtype: t.dtype, dims: t.dims, bytes: base.bytes, binarization: 'would-binarize', binaryDistance: l.binaryDistance ?? binaryDistance(t) };
 }
 
 /** An ONNX initializer whose bytes live in an external file: sized from its shape, not loaded. */
@@ -83,7 +109,8 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
       const m = decodeModel(bytes, fileName);
       const ops = new Map<string, number>();
       for (const n of m.graph.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
-      const tensors = m.graph.initializers.map((i) => (i.externalData ? externalTensorInfo(i.name, i.tensor, i.externalData.location) : tensorInfo(i.name, i.tensor)));
+      const plan = onnxPlan(m);
+      const tensors = m.graph.initializers.map((i) => (i.externalData ? externalTensorInfo(i.name, i.tensor, i.externalData.location) : onnxTensorInfo(i.name, i.tensor, plan.layers)));
       const io = (v: { name: string; elemType?: string; dims?: Array<number | string | undefined> }) => `${v.name} ${v.elemType ?? 'untyped'}[${(v.dims ?? []).map((d) => d ?? '?').join(', ')}]`;
       return {
         ...base,
@@ -97,6 +124,8 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
           `nodes        ${m.graph.nodes.length}: ${[...ops].map(([k, v]) => `${k}×${v}`).join(' ')}`,
           ...Object.entries(m.metadata).map(([k, v]) => `metadata     ${k} = ${v}`),
           ...tensorLines(tensors),
+          ...plan.lines,
+          ...(tensors.some((t) => t.external) ? ['             (inspect does not load external data; convert loads it and decides those weights by the same rules)'] : []),
         ],
       };
     }

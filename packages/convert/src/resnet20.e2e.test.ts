@@ -48,8 +48,11 @@ describe('ResNet-20 weights applied onto the exported graph', () => {
     expect(r.maxAbsLogitDiff!).toBeLessThanOrEqual(MAX_RELATIVE_LOGIT_DIFF * r.maxAbsReferenceLogit!);
   });
 
-  it('--keep "*" is the same float model through convertToOnnx (nothing binarized, no warning)', () => {
-    const out = convertToOnnx(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, policy: { keep: ['*'] } });
+  it('--keep "*" is refused (nothing binarized), and with --allow-none is the same float model (no warning)', () => {
+    expect(() => convertToOnnx(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, policy: { keep: ['*'] } })).toThrow(
+      /^No weight was binarized: all 20 weights were kept \('conv1\.weight' \(Conv\): --keep '\*';.*; change the rules or pass --allow-none to write the model unchanged\.$/,
+    );
+    const out = convertToOnnx(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, allowNone: true, policy: { keep: ['*'] } });
     expect(out.binarization!.kept).toBe(20);
     expect(out.binarization!.warning).toBeUndefined();
   });

@@ -48,7 +48,11 @@ const initOf = (m: OnnxModel, name: string) => m.graph.initializers.find((i) => 
 describe('binarizeOnnxModel', () => {
   it('binarizes the Conv weights with the he scale and leaves Gemm float by default', () => {
     const { model: out, report } = binarizeOnnxModel(model(), { weights: 'float' });
-    expect(report.layers.map((l) => [l.name, l.action, l.rule])).toEqual([['c1.weight', 'binarized', 'default'], ['c2.weight', 'binarized', 'default']]);
+    expect(report.layers.map((l) => [l.name, l.action, l.rule])).toEqual([
+      ['c1.weight', 'binarized', 'default'],
+      ['c2.weight', 'binarized', 'default'],
+      ['fc.weight', 'kept', 'Gemm weights are binarized only with --include-gemm or a --binarize rule'],
+    ]);
     expect(report.layers[0]!.scale).toBe(Math.sqrt(2 / 18));
     expect(report.layers[1]!.scale).toBe(Math.sqrt(2 / 36));
     const s = Math.fround(Math.sqrt(2 / 18));

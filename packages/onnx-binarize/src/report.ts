@@ -18,18 +18,34 @@ function scaleText(scale: number | readonly number[] | undefined): string {
 export function formatBinarizationReport(r: BinarizationReport): string[] {
   const rule = typeof r.scaleRule === 'number' ? `fixed ${r.scaleRule}` : r.scaleRule;
   const lines = r.layers.map((l) => {
-    const what = l.action === 'binarized' ? 'binarized' : l.action === 'already-binary' ? 'already ±a' : 'kept float';
+    const what = l.action === 'binarized' ? 'binarized' : l.action === 'already-binary' ? (l.declared ? 'declared ±a' : 'already ±a') : 'kept';
     const dist = l.binaryDistance !== undefined ? `  distance ${l.binaryDistance.toFixed(3)}` : '';
-    return `  ${what.padEnd(11)} ${l.name.padEnd(34)} ${l.opType.padEnd(6)} ${formatDims(l.dims).padEnd(12)} ${l.rule}${l.action === 'kept' ? '' : `; ${scaleText(l.scale)}`}${dist}`;
+    const notes = [
+      l.action === 'kept' ? '' : scaleText(l.scale),
+      l.action === 'already-binary' && l.heScale !== undefined ? heText(l.scale, l.heScale) : '',
+      l.source ? `from ${l.source}` : '',
+      l.zerosToPlus ? `${l.zerosToPlus} exact zero${l.zerosToPlus === 1 ? '' : 's'} became +scale` : '',
+      l.keptReaders?.length ? `${l.keptReaders.join(', ')} keep${l.keptReaders.length === 1 ? 's' : ''} the original tensor` : '',
+    ].filter(Boolean);
+    return `  ${what.padEnd(11)} ${l.name.padEnd(34)} ${l.opType.padEnd(6)} ${formatDims(l.dims).padEnd(12)} ${l.rule}${notes.length ? `; ${notes.join('; ')}` : ''}${dist}`;
   });
+  const zeros = r.layers.reduce((s, l) => s + (l.zerosToPlus ?? 0), 0);
   return [
-    `binarize     ${r.binarized} binarized (scale ${rule}), ${r.alreadyBinary} already binary (packed losslessly), ${r.kept} kept float; ${r.binaryWeights.toLocaleString('en-US')} weights at 1 bit, stored ${r.weights}`,
+    `binarize     ${r.binarized} binarized (scale ${rule}), ${r.alreadyBinary} already binary${r.declaredByGraph ? ' or declared binary by the graph' : ''} (packed losslessly), ${r.kept} kept; ${r.binaryWeights.toLocaleString('en-US')} weights at 1 bit, stored ${r.weights}`,
     ...lines,
+    ...(zeros > 0 ? [`zeros        ${zeros} weights were exactly 0 and are stored as +scale (sign(0) = +1)`] : []),
     ...(r.evidence.verdict !== 'unknown' && r.binarized > 0
       ? [`training     BatchNorm statistics of ${r.evidence.layers} layers say ${r.evidence.verdict === 'float-trained' ? 'the weights were trained as float' : 'these are latent weights of a 1-bit-trained model'} (correlation of log var with log ‖w‖² ${r.evidence.correlation!.toFixed(2)})`]
       : []),
     ...(r.warning ? [`WARNING      ${r.warning.message}`] : []),
   ];
+}
+
+/** How an own scale compares with the paper's he scale sqrt(2/fan_in). */
+function heText(scale: number | readonly number[] | undefined, he: number): string {
+  if (typeof scale !== 'number') return '';
+  const ratio = scale / he;
+  return Math.abs(ratio - 1) < 1e-6 ? 'equals the he scale' : `${ratio.toPrecision(4)} × the he scale`;
 }
 
 export function formatStateDictMatch(m: StateDictMatch): string[] {

@@ -28,6 +28,8 @@ interface ConvertFlags {
   includeGemm?: boolean;
   allowUnused?: boolean;
   preprocess?: string;
+  includeConvtranspose?: boolean;
+  allowNone?: boolean;
   quiet?: boolean;
 }
 
@@ -41,8 +43,12 @@ export function registerConvert(program: Command): void {
       'Convert a checkpoint to an ONNX model whose binary weights are stored at 1 bit per weight (packed, ' +
         'decoded by a small standard-op subgraph that onnxruntime constant-folds at load) or as ±scale ' +
         'float32 (float). Inputs: the authors\' MATLAB and Keras WRN releases (.mat); an ONNX model (Conv ' +
-        'weights, and Gemm/MatMul with --include-gemm, become sign(w)·scale; weights already ±a are packed ' +
-        'losslessly); a PyTorch (.pt/.pth/.th) or safetensors state_dict applied onto the ONNX graph ' +
+        'weights, followed through Constant/Identity/Cast/Reshape, and Gemm/MatMul with --include-gemm and ' +
+        'ConvTranspose with --include-convtranspose, become sign(w)·scale; weights already ±a are packed ' +
+        'losslessly; a graph that declares its own binarization (Sign(W)·scale as torch.onnx.export writes ' +
+        'it, QONNX BipolarQuant or 1-bit Quant) keeps exactly its declared weights binary, folded into packed bits); ' +
+        'every weight is reported binarized or kept with the reason, and a run that binarizes nothing fails ' +
+        'unless --allow-none; a PyTorch (.pt/.pth/.th) or safetensors state_dict applied onto the ONNX graph ' +
         'exported from the same model (--graph). Glob rules (*, ?) match initializer names; a weight matched ' +
         'by a keep rule and a binarize rule is an error. ' +
         'With -o <file>.onebit the result is the bit-packed container (the authors\' WRNs, from .mat, from ' +
@@ -60,6 +66,8 @@ export function registerConvert(program: Command): void {
     .option('--include-gemm', 'also binarize Gemm and MatMul weights')
     .option('--preprocess <name>', `the input preprocessing the model was trained with, recorded in the output for validate: ${preprocessNames().join(' | ')} (the authors' WRN releases record raw255 themselves)`)
     .option('--allow-unused', 'for a state_dict: convert even when some of its tensors match no graph parameter (they are listed)')
+    .option('--include-convtranspose', 'also binarize ConvTranspose weights')
+    .option('--allow-none', 'write the model unchanged instead of failing when no weight is binarized')
     .option('--opset <n>', 'ONNX opset of the generated graph for .mat inputs (7–17)', '13')
     .option('--quiet', 'print nothing on success (warnings still go to stderr)')
     .action(async (input: string, opts: ConvertFlags) => {
@@ -75,10 +83,10 @@ export function registerConvert(program: Command): void {
       const fileName = basename(input);
       const format = detectFormat(bytes, fileName);
       if (opts.preprocess !== undefined) getPreprocess(opts.preprocess);
-      const graphFlags = opts.graph || opts.allowUnused || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.scale !== 'he';
+      const graphFlags = opts.graph || opts.allowUnused || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.includeConvtranspose || opts.allowNone || opts.scale !== 'he';
       const holdsWrn = format === 'mat' || format === 'onebit' || (format === 'onnx' && isOnebitWrnOnnx(decodeModel(bytes, fileName)));
       if (holdsWrn && opts.preprocess !== undefined && opts.preprocess !== 'raw255') throw new UsageError(`The authors' WRN releases take raw255 pixels (recorded in the output), not --preprocess ${opts.preprocess}.`);
-      if (holdsWrn && graphFlags) throw new RangeError('--graph, --allow-unused, --scale, --keep*, --binarize and --include-gemm apply to ONNX and state_dict inputs, not to the authors\' WRN releases.');
+      if (holdsWrn && graphFlags) throw new RangeError('--graph, --allow-unused, --scale, --keep*, --binarize, --include-gemm, --include-convtranspose and --allow-none apply to ONNX and state_dict inputs, not to the authors\' WRN releases.');
       const graphOptions = {
         fileName,
         scale,
@@ -86,6 +94,8 @@ export function registerConvert(program: Command): void {
         includeGemm: !!opts.includeGemm,
         allowUnused: !!opts.allowUnused,
         ...(opts.preprocess !== undefined ? { preprocess: opts.preprocess } : {}),
+        includeConvTranspose: !!opts.includeConvtranspose,
+        allowNone: !!opts.allowNone,
         ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph), readExternalFile: confinedReader(dirname(resolve(opts.graph))) } : { readExternalFile: confinedReader(dirname(resolve(input))) }),
       };
       if (opts.output.endsWith('.onebit')) {
