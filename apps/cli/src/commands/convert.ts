@@ -7,7 +7,6 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '@onebit/core';
 import type { Container } from '@onebit/container';
-import { UsageError } from '@onebit/core';
 import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, graphResultToContainer, isOnebitWrnOnnx, type ConversionResult, type GraphConversionResult } from '@onebit/convert';
 import { decodeModel } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, parseScaleRule, type LayerPolicy } from '@onebit/onnx-binarize';
