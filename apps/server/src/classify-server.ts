@@ -5,6 +5,7 @@
  * JSON error (400 bad image or query, 404, 405, 413 too large, 415 not an image type); a failure
  * in one request never stops the service.
  */
+import sharp from 'sharp';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ImageDecodeError, InputSizeError, type NodeModel } from '@onebit/runtime';
 import { RASTER_FORMATS, sniffImageFormat } from './image-format.js';
@@ -19,6 +20,8 @@ export interface ServerOptions {
   readonly headersTimeoutMs?: number;
   /** Time allowed for a whole request, headers and body, ms (default 30 s). */
   readonly requestTimeoutMs?: number;
+  /** Largest decoded image accepted, in pixels (width × height, read from the header before decoding; default 16 777 216 = 4096²). */
+  readonly maxPixels?: number;
   /** Open connections beyond this are refused (default 256). */
   readonly maxConnections?: number;
 }
@@ -34,6 +37,7 @@ export interface ClassifyServer extends Server {
 }
 
 export const DEFAULT_MAX_BYTES = 5_000_000;
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
 
 /** How long the rest of an oversized body is discarded after the 413 before the connection is closed. */
 const OVERSIZE_DRAIN_MS = 2_000;
@@ -53,6 +57,7 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
   let draining = false;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const defaultTopK = options.topK ?? 5;
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const started = Date.now();
   let served = 0;
 
@@ -74,6 +79,11 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
     if (format === undefined) {
       const head = Array.from(body.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
       return fail(res, 415, `The ${body.length}-byte body starting ${head} is not a ${RASTER_FORMATS.join(', ')} image; send one of those.`);
+    }
+    // Header only (sharp's metadata does not decode pixels): bound the decoded size before decoding.
+    const { width, height } = await sharp(body).metadata().catch(() => ({ width: undefined, height: undefined }));
+    if (width !== undefined && height !== undefined && width * height > maxPixels) {
+      return fail(res, 413, `The ${format} image declares ${width}×${height} = ${width * height} pixels, over the ${maxPixels}-pixel limit; send a smaller image.`);
     }
     const start = performance.now();
     const top = await model.classify(body, { topK });
