@@ -74,6 +74,9 @@ export type MatrixSpec = {
   littleEndian?: boolean;
   /** Write the name as a small data element when it fits (as MATLAB does). */
   smallName?: boolean;
+  /** Data types of the dimensions and the name (default miINT32 and miINT8, as MATLAB writes them). */
+  dimsType?: number;
+  nameType?: number;
 };
 
 /** An miMATRIX element: array flags, dimensions, name, then `parts`. */
@@ -82,8 +85,8 @@ export function matrix(spec: MatrixSpec): Uint8Array {
   const name = new TextEncoder().encode(spec.name ?? '');
   const body = concat(
     element(miUINT32, encode(miUINT32, [(spec.flags ?? 0) | spec.classCode, 0], le), { littleEndian: le }),
-    element(miINT32, encode(miINT32, spec.dims, le), { littleEndian: le }),
-    element(miINT8, name, { littleEndian: le, small: (spec.smallName ?? true) && name.length > 0 && name.length <= 4 }),
+    element(spec.dimsType ?? miINT32, encode(spec.dimsType ?? miINT32, spec.dims, le), { littleEndian: le }),
+    element(spec.nameType ?? miINT8, name, { littleEndian: le, small: (spec.smallName ?? true) && name.length > 0 && name.length <= 4 }),
     ...spec.parts,
   );
   return element(miMATRIX, body, { littleEndian: le });

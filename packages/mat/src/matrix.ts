@@ -58,7 +58,8 @@ export function readArrayHeader(body: ByteReader): ArrayHeader {
   }
   const flags = new DataView(flagsElement.data.buffer, flagsElement.data.byteOffset, 8).getUint32(0, body.littleEndian);
   if ((flags & 0xff) === mxOPAQUE_CLASS) throw opaqueError(body, offset);
-  const dimsElement = readElement(body, 'dimensions', [miINT32]);
+  // scipy accepts dimensions written as miUINT32 too (some writers do); huge values are caught by the element-count and data-length checks.
+  const dimsElement = readElement(body, 'dimensions', [miINT32, miUINT32]);
   const dimsAt = dimsElement.tag.offset;
   if (dimsElement.tag.size % 4 !== 0 || dimsElement.tag.size < 8) {
     throw new FormatError(body.format, `dimensions at byte ${dimsAt} have ${dimsElement.tag.size} bytes, not a whole number of at least two int32 values.`, dimsAt);
@@ -67,14 +68,16 @@ export function readArrayHeader(body: ByteReader): ArrayHeader {
   const dims: number[] = [];
   let count = 1;
   for (let i = 0; i < dimsElement.tag.size; i += 4) {
-    const d = view.getInt32(i, body.littleEndian);
+    const d = dimsElement.tag.type === miUINT32 ? view.getUint32(i, body.littleEndian) : view.getInt32(i, body.littleEndian);
     if (d < 0) throw new FormatError(body.format, `dimension ${d} at byte ${dimsAt + 8 + i} is negative.`, dimsAt);
     dims.push(d);
     count *= d;
   }
   if (!Number.isSafeInteger(count)) throw new LimitError(`${body.format}: dimensions [${dims.join(', ')}] at byte ${dimsAt} describe more elements than can be counted exactly.`);
-  const nameElement = readElement(body, 'array name', [miINT8, miUINT8]);
-  return { flags, classCode: flags & 0xff, dims, count, name: latin1(nameElement.data), offset };
+  // Names are ASCII; scipy also accepts them stored as miUTF8.
+  const nameElement = readElement(body, 'array name', [miINT8, miUINT8, miUTF8]);
+  const name = nameElement.tag.type === miUTF8 ? new TextDecoder('utf-8').decode(nameElement.data) : latin1(nameElement.data);
+  return { flags, classCode: flags & 0xff, dims, count, name, offset };
 }
 
 /** Reads a whole miMATRIX body (the element's data, without its tag); `path` names it in messages. */

@@ -8,6 +8,8 @@ import { ChecksumError, UnsupportedError } from '@onebit/core';
 import { sharedPath } from '@onebit/data';
 import { describe, expect, it } from 'vitest';
 import { describeValue } from './describe.js';
+import { encode, matFile, matrix } from './mat-builder.fixture.js';
+import { miDOUBLE, miUINT32, miUTF8 } from './mat-codes.js';
 import { readMat } from './read-mat.js';
 
 const read = (name: string) => () => readMat(new Uint8Array(readFileSync(sharedPath(`cases/readers/mat/${name}`))));
@@ -35,5 +37,19 @@ describe('shared/cases/readers/mat', () => {
     const units = value.elements[0]!.get('Units');
     expect(units?.kind === 'struct' && units.elements[0]!.get('Cells')).toEqual({ kind: 'char', dims: [1, 1], text: ' ' });
     expect(describeValue(name, value)[0]).toContain('(repeated field names renamed as scipy does: Station_Q → _1_Station_Q, Station_Q → _2_Station_Q, Station_Q → _3_Station_Q)');
+  });
+});
+
+describe('layouts scipy accepts', () => {
+  it('reads dimensions stored as miUINT32 and a name stored as miUTF8', () => {
+    const part = (values: number[]) => {
+      const data = encode(miDOUBLE, values);
+      const tag = new Uint8Array(8);
+      new DataView(tag.buffer).setUint32(0, miDOUBLE, true);
+      new DataView(tag.buffer).setUint32(4, data.length, true);
+      return Uint8Array.from([...tag, ...data]);
+    };
+    const file = readMat(matFile(true, matrix({ classCode: 6, dims: [1, 3], dimsType: miUINT32, name: 'größe', nameType: miUTF8, smallName: false, parts: [part([1, 2, 3])] })));
+    expect(file.variables.get('größe')).toEqual({ kind: 'numeric', className: 'double', logical: false, dims: [1, 3], data: Float64Array.of(1, 2, 3) });
   });
 });
