@@ -1,6 +1,6 @@
 /**
  * Starts the example service: `node dist/main.js [--model model.onnx] [--labels classes.txt]
- * [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--threads 2]`. Without --model it
+ * [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--threads 2]`. Without --model it
  * serves the authors' CIFAR-10 WRN-20-10, converted at start-up from the data resolver's copy.
  * Exit status: 2 for a usage mistake (checked before the model loads), 1 for anything else,
  * each with one sentence on stderr.
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const fallback = args.model ? undefined : await defaultModel();
   const labels = args.labels ? (await readFile(args.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
   const model = await loadModel(args.model ?? fallback!.model, { threads: args.threads, ...(labels ? { labels } : {}) });
-  const server = createClassifyServer(model, { maxBytes: args.maxBytes });
+  const server = createClassifyServer(model, { maxBytes: args.maxBytes, maxPixels: args.maxPixels });
   server.once('error', (e: NodeJS.ErrnoException) => {
     console.error(listenError(e, args.host, args.port));
     void model.dispose().finally(() => process.exit(1));

@@ -10,7 +10,7 @@ import { listenError, parseServerArgs } from './options.js';
 
 describe('parseServerArgs', () => {
   it('gives the defaults', () => {
-    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, threads: 2 });
+    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, maxPixels: 16_777_216, threads: 2 });
   });
 
   it.each([
@@ -19,6 +19,7 @@ describe('parseServerArgs', () => {
     [['--max-bytes', '1e6'], '--max-bytes "1e6" is not a whole number from 1 to 2147483647.'],
     [['--port', '70000'], '--port "70000" is not a whole number from 0 to 65535.'],
     [['--port=-1'], '--port "-1" is not a whole number from 0 to 65535.'],
+    [['--max-pixels', '4k'], '--max-pixels "4k" is not a whole number from 1 to 2147483647.'],
     [['--threads', '0'], '--threads "0" is not a whole number from 1 to 256.'],
     [['--host', ''], '--host is empty; give an address such as 127.0.0.1.'],
   ])('%j is a usage error', (argv, message) => {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '@onebit/core';
-import { DEFAULT_MAX_BYTES } from './classify-server.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from './classify-server.js';
 
 export interface ServerArgs {
   readonly model: string | undefined;
@@ -13,11 +13,13 @@ export interface ServerArgs {
   readonly host: string;
   /** Largest accepted request body, bytes. */
   readonly maxBytes: number;
+  /** Largest decoded image, pixels (width × height from the header). */
+  readonly maxPixels: number;
   /** onnxruntime intra-op threads. */
   readonly threads: number;
 }
 
-export const USAGE = 'usage: node dist/main.js [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--threads 2]';
+export const USAGE = 'usage: node dist/main.js [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--threads 2]';
 
 /** A whole number from `min` to `max` given as `--flag value`, or a UsageError naming both. */
 function integer(flag: string, text: string, min: number, max: number): number {
@@ -45,6 +47,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         'max-bytes': { type: 'string', default: String(DEFAULT_MAX_BYTES) },
+        'max-pixels': { type: 'string', default: String(DEFAULT_MAX_PIXELS) },
         threads: { type: 'string', default: '2' },
       },
     }));
@@ -58,6 +61,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
     port: integer('port', values.port, 0, 65_535),
     host: values.host,
     maxBytes: integer('max-bytes', values['max-bytes'], 1, 2 ** 31 - 1),
+    maxPixels: integer('max-pixels', values['max-pixels'], 1, 2 ** 31 - 1),
     threads: integer('threads', values.threads, 1, 256),
   };
 }
