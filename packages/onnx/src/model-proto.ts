@@ -5,7 +5,7 @@
  * Lossless: decodeModel then encodeModel with nothing changed gives the input bytes back; fields
  * onebit does not interpret are kept in `passThrough` (see model.ts) and written back.
  */
-import { FormatError, TruncatedError, WrongFileError, describeWrongFile, sentenceCase } from '@onebit/core';
+import { FormatError, OnebitError, TruncatedError, WrongFileError, describeWrongFile, sentenceCase } from '@onebit/core';
 import { decodeGraph, encodeGraphBytes } from './graph-proto.js';
 import { assemble, bytesEqual, messageField, payload, pick, rest, splitFields } from './wire-fields.js';
 import { int64ToNumber } from './int64.js';
@@ -25,6 +25,18 @@ export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxMode
   } catch (err) {
     throw wrapProtobufError(err);
   }
+  try {
+    return decodeValidated(bytes, name);
+  } catch (err) {
+    // A sub-message can be corrupt where the whole-message check above does not look (bytes fields
+    // onebit decodes as messages): still a corrupt file, never a crash.
+    if (err instanceof OnebitError) throw err;
+    throw wrapProtobufError(err);
+  }
+}
+
+/** decodeModel's work once protobufjs has accepted the whole message. */
+function decodeValidated(bytes: Uint8Array, name: string): OnnxModel {
   const fields = splitFields(bytes, 'the ModelProto');
   const p = proto.ModelProto.decode(pick(fields, MODEL_SCALARS));
   const graphField = fields.filter((f) => f.number === 7).pop();
