@@ -46,6 +46,6 @@ describe('onebit convert <state_dict> --graph', () => {
   it('BAD CALL: an unknown --preprocess exits 2 listing the presets', () => {
     const r = onebit('convert', cases('10-lightning-ckpt/plain-dict-hparams.ckpt'), '--graph', cases('10-lightning-ckpt/graph.onnx'), '-o', join(out, 'x.onnx'), '--preprocess', 'cifar');
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('error: Unknown preprocessing "cifar"; known: raw255, cifar-torchvision, cifar-wrn, imagenet.');
+    expect(r.stderr.trim()).toBe('error: Unknown preprocessing "cifar"; known: unit, raw255, cifar-torchvision, cifar-wrn, imagenet.');
   });
 });

@@ -51,7 +51,7 @@ describe('onebit validate (built CLI)', () => {
   it('EXPECTED FAILURE: a model that records no preprocessing, without --preprocess, exits 2 naming the flag and the presets', () => {
     const r = onebit('validate', model, '--data', data, '--limit', '10');
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('error: mean-rgb.onnx records no preprocessing (no onebit.preprocess metadata), so pass the one it was trained with: --preprocess raw255|cifar-torchvision|cifar-wrn|imagenet.');
+    expect(r.stderr.trim()).toBe('error: mean-rgb.onnx records no preprocessing (no onebit.preprocess metadata), so pass the one it was trained with: --preprocess unit|raw255|cifar-torchvision|cifar-wrn|imagenet.');
     expect(r.stdout).toBe('');
   });
 
