@@ -14,7 +14,7 @@ import type { OnnxAttribute, OnnxGraph, OnnxInitializer, OnnxNode, ValueInfo } f
 import { proto } from './proto.js';
 import protobuf from 'protobufjs/minimal.js';
 import { decodeTensorBytes, encodeTensorBytes } from './tensor-proto.js';
-import { type WireField, assemble, bytesEqual, messageField, payload, pick, rest, splitFields } from './wire-fields.js';
+import { type WireField, assemble, bytesEqual, concat, messageField, payload, pick, rest, splitFields } from './wire-fields.js';
 
 /** Subgraphs nested deeper than this are refused (a corrupt or hostile file could recurse). */
 export const MAX_GRAPH_DEPTH = 64;
@@ -88,16 +88,7 @@ export function decodeGraph(bytes: Uint8Array, depth = 0): OnnxGraph {
 
 function concatOptional(first: Uint8Array | undefined, more: Uint8Array[]): Uint8Array | undefined {
   const parts = first ? [first, ...more] : more;
-  if (!parts.length) return undefined;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts.length ? concat(parts) : undefined;
 }
 
 /** For a graph passThrough holding carried initializers: the name of the initializer each one followed. */
