@@ -6,6 +6,7 @@
  * see worker.ts and createWorkerClassifier to keep inference off the main thread.
  */
 import * as ort from 'onnxruntime-web/wasm';
+import { baseUrl } from './base-url.js';
 import { browserPixels, type BrowserImage } from './browser-image.js';
 import { cacheStorage } from './cache-storage.js';
 import { loadWith, type ModelSource } from './load.js';
@@ -23,7 +24,7 @@ export type { ImageInputOptions } from './image-input.js';
 export { imageToInput } from './browser-input.js';
 export { CACHE_NAME } from './cache-storage.js';
 export { resizeBilinearPillow, toPlanes, preprocessNames, DEFAULT_MAX_IMAGE_PIXELS, LimitError } from '@onebit/core';
-export { createWorkerClassifier, type WorkerClassifier } from './worker-client.js';
+export { createWorkerClassifier, type WorkerClassifier, type ClassifierPort } from './worker-client.js';
 
 export interface BrowserLoadOptions extends LoadOptions {
   /**
@@ -69,11 +70,6 @@ const backend: Backend<BrowserImage> = {
   createSession,
   toPixels: browserPixels,
 };
-
-function baseUrl(): string {
-  const doc = (globalThis as { document?: Document }).document;
-  return doc?.baseURI ?? globalThis.location?.href ?? 'http://localhost/';
-}
 
 /** Loads a model from a URL (relative URLs resolve against the page) or bytes; see BrowserLoadOptions. */
 export function loadModel(source: ModelSource, options: BrowserLoadOptions = {}): Promise<BrowserModel> {

@@ -50,5 +50,18 @@ export class MissingDependencyError extends OnebitError {
   }
 }
 
+/**
+ * A model handle was used after its dispose() (or after its load failed): classify on it is refused
+ * rather than run on whatever session the worker or backend holds now.
+ */
+export class ModelDisposedError extends OnebitError {
+  constructor(
+    message: string,
+    readonly modelId?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Names of the runtime's error classes, so a worker can rebuild the right class from a message. */
-export const RUNTIME_ERROR_NAMES = ['ModelLoadError', 'InputSizeError', 'FetchError', 'ImageDecodeError', 'MissingDependencyError'] as const;
+export const RUNTIME_ERROR_NAMES = ['ModelLoadError', 'InputSizeError', 'FetchError', 'ImageDecodeError', 'MissingDependencyError', 'ModelDisposedError'] as const;

@@ -2,8 +2,11 @@
  * A loaded model as the caller sees it: images in, ranked classes out. Images become pixels (the
  * entry's backend), are preprocessed with @onebit/core's shared pipeline into one NCHW batch, run, and each
  * row of logits is softmaxed and ranked. Batches are cut at MAX_BATCH images to bound memory.
+ * dispose waits for the runs in flight, then releases the session once; classify after dispose is a
+ * ModelDisposedError, never a run on a released session.
  */
 import { ModelError, pixelTables, type PreprocessPreset } from '@onebit/core';
+import { ModelDisposedError } from './errors.js';
 import { prepareInput } from './prepare-input.js';
 import { rankClasses, softmax } from './ranking.js';
 import type { Backend, Session } from './session.js';
@@ -31,10 +34,23 @@ export function createModel<I>(session: Session, backend: Backend<I>, info: Mode
   async function classifyBatch(images: readonly I[], options: ClassifyOptions = {}): Promise<Classification[][]> {
     const k = options.topK ?? DEFAULT_TOP_K;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`topK ${k} is not a positive integer.`);
-    const out: Classification[][] = [];
-    for (let i = 0; i < images.length; i += MAX_BATCH) out.push(...(await runBatch(images.slice(i, i + MAX_BATCH), k)));
-    return out;
+    if (released) throw new ModelDisposedError(`The model ${info.sha256.slice(0, 12)}… was disposed; load it again to classify with it.`);
+    const run = (async () => {
+      const out: Classification[][] = [];
+      for (let i = 0; i < images.length; i += MAX_BATCH) out.push(...(await runBatch(images.slice(i, i + MAX_BATCH), k)));
+      return out;
+    })();
+    inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      inFlight.delete(run);
+    }
   }
+
+  /** Runs started and not yet settled; dispose waits for them. */
+  const inFlight = new Set<Promise<unknown>>();
+  let released: Promise<void> | undefined;
 
   return {
     info,
@@ -42,6 +58,10 @@ export function createModel<I>(session: Session, backend: Backend<I>, info: Mode
     async classify(image, options) {
       return (await classifyBatch([image], options))[0]!;
     },
-    dispose: () => session.release(),
+    dispose: () =>
+      (released ??= (async () => {
+        await Promise.allSettled([...inFlight]);
+        await session.release();
+      })()),
   };
 }
