@@ -12,3 +12,4 @@ export * from './sentence-case.js';
 export * from './pillow-resize.js';
 export * from './preprocess.js';
 export * from './image-geometry.js';
+export * from './tensor-budget.js';

@@ -1,28 +1,33 @@
 /**
  * Inflates the zlib stream of an miCOMPRESSED element with fflate, feeding it in small slices so
  * that the output can be counted and refused once it passes a limit (a zip bomb never gets to
- * allocate its full size). The limit is for the whole file, so many compressed elements cannot
- * add up past it either.
+ * allocate its full size: the output of one 16 KB slice, at most ~16 MiB at deflate's 1032:1, is all
+ * that is held before the check). The limit is for the whole file, so many compressed elements
+ * cannot add up past it either.
  */
-import { FormatError, LimitError } from '@onebit/core';
+import { FormatError, LimitError, raiseLimitHint } from '@onebit/core';
 import { Unzlib } from 'fflate';
 
-const SLICE_BYTES = 64 * 1024;
+const SLICE_BYTES = 16 * 1024;
 
 /**
  * The inflated bytes of `compressed`; `offset` is the element's position, for messages. `maxBytes`
- * bounds the whole file's inflated data, of which earlier compressed elements already used `used`.
+ * (the maxInflatedBytes option) bounds the whole file's inflated data, of which earlier compressed
+ * elements already used `used`. `nameOf` reads the variable's name from the first inflated bytes
+ * for the LimitError (undefined when they are too few or unreadable).
  */
-export function inflateLimited(compressed: Uint8Array, maxBytes: number, offset: number, used = 0): Uint8Array {
+export function inflateLimited(compressed: Uint8Array, maxBytes: number, offset: number, used = 0, nameOf?: (head: Uint8Array) => string | undefined): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
   const stream = new Unzlib((chunk, final) => {
     total += chunk.length;
     if (used + total > maxBytes) {
+      const name = nameOf?.(chunks[0] ?? chunk);
+      const what = `MAT: compressed variable ${name === undefined ? '' : `"${name}" `}at byte ${offset}`;
       throw new LimitError(used === 0
-        ? `MAT: compressed element at byte ${offset} inflates to more than the ${maxBytes}-byte limit (maxInflatedBytes).`
-        : `MAT: compressed element at byte ${offset} inflates past the ${maxBytes}-byte limit (maxInflatedBytes) on top of the ${used} bytes earlier compressed elements inflated to.`);
+        ? `${what} inflates to more than the ${maxBytes}-byte limit (maxInflatedBytes); ${raiseLimitHint('maxInflatedBytes')}.`
+        : `${what} inflates past the ${maxBytes}-byte limit (maxInflatedBytes) on top of the ${used} bytes earlier compressed variables inflated to; ${raiseLimitHint('maxInflatedBytes')}.`);
     }
     chunks.push(chunk);
     if (final) ended = true;

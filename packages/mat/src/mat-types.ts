@@ -71,8 +71,14 @@ export type MatFile = {
 };
 
 export type ReadMatOptions = {
-  /** Most bytes all compressed variables of the file may inflate to, together (default 512 MiB). */
+  /** Most bytes all compressed variables of the file may inflate to, together (default 512 MiB, DEFAULT_MAX_INFLATED_BYTES). */
   maxInflatedBytes?: number;
+  /**
+   * Most bytes all decoded arrays of the file may take, together: element count × bytes per element
+   * of the class (8 for double, ×2 when complex; 2 per char), charged before each allocation
+   * (default 256 MiB, DEFAULT_MAX_TENSOR_BYTES).
+   */
+  maxTensorBytes?: number;
   /** Deepest nesting of cells and structs accepted (default 64). */
   maxDepth?: number;
 };

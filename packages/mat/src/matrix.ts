@@ -4,7 +4,7 @@
  * structs recurse into nested miMATRIX elements. Sparse, object, function-handle and opaque arrays
  * are refused by name.
  */
-import { ByteReader, FormatError, LimitError, UnsupportedError } from '@onebit/core';
+import { ByteReader, FormatError, LimitError, type TensorBudget, UnsupportedError } from '@onebit/core';
 import { type ElementTag, readElement, readTag, skipPadding } from './data-element.js';
 import {
   FLAG_COMPLEX, FLAG_LOGICAL, NUMERIC_CLASS_NAMES, classCodeName, dataTypeName, miINT32, miINT8, miMATRIX,
@@ -19,6 +19,8 @@ export type ArrayHeader = { flags: number; classCode: number; dims: number[]; co
 
 export type MatrixContext = {
   maxDepth: number;
+  /** Bytes the file's decoded arrays may still take (maxTensorBytes), charged before each allocation. */
+  budget: TensorBudget;
   /** Field-less struct elements the rest of the file may still create (they take no bytes, so only a budget bounds them). */
   emptyStructElementsLeft: number;
 };
@@ -91,8 +93,8 @@ export function readMatrixBody(body: ByteReader, path: string | undefined, depth
   const where = path ?? header.name;
   const { classCode } = header;
   let value: MatValue;
-  if (classCode in NUMERIC_CLASS_NAMES) value = readNumeric(body, header, where);
-  else if (classCode === mxCHAR_CLASS) value = readChar(body, header, where);
+  if (classCode in NUMERIC_CLASS_NAMES) value = readNumeric(body, header, where, context.budget);
+  else if (classCode === mxCHAR_CLASS) value = readChar(body, header, where, context.budget);
   else if (classCode === mxCELL_CLASS) value = readCell(body, header, where, depth, context);
   else if (classCode === mxSTRUCT_CLASS) value = readStruct(body, header, where, depth, context);
   else if (UNSUPPORTED[classCode]) {
@@ -107,14 +109,14 @@ function describePath(path: string): string {
   return path === '' ? 'an unnamed array' : `"${path}"`;
 }
 
-function readNumeric(body: ByteReader, header: ArrayHeader, path: string): MatNumeric {
+function readNumeric(body: ByteReader, header: ArrayHeader, path: string, budget: TensorBudget): MatNumeric {
   const className: MatClassName = NUMERIC_CLASS_NAMES[header.classCode as keyof typeof NUMERIC_CLASS_NAMES];
   const logical = (header.flags & FLAG_LOGICAL) !== 0;
   const part = (what: string) => {
     const tag = readTag(body, `${what} of "${path}"`);
     const bytes = body.bytesView(tag.size, `${what} of "${path}"`);
     skipPadding(body, tag);
-    return decodeNumeric(className, tag.type, bytes, header.count, body.littleEndian, { format: body.format, offset: tag.offset, what: `${what} of "${path}"` });
+    return decodeNumeric(className, tag.type, bytes, header.count, body.littleEndian, { format: body.format, offset: tag.offset, what: `${what} of "${path}"` }, budget);
   };
   const data = part('real part');
   const base = { kind: 'numeric', className, logical, dims: header.dims, data } as MatNumeric;
@@ -122,11 +124,14 @@ function readNumeric(body: ByteReader, header: ArrayHeader, path: string): MatNu
   return { ...base, imag: part('imaginary part') } as MatNumeric;
 }
 
-function readChar(body: ByteReader, header: ArrayHeader, path: string): MatChar {
+function readChar(body: ByteReader, header: ArrayHeader, path: string, budget: TensorBudget): MatChar {
   const { tag, data } = readElement(body, `characters of "${path}"`, [miUTF8, miUTF16, miUINT16, miUINT8, miINT8, miUTF32]);
   const { dims, count } = header;
+  // The text takes 2 bytes per UTF-16 code unit; dimensions without data can declare any count.
+  budget.charge(body.format, `characters of "${path}" at byte ${tag.offset} (dimensions [${dims.join(', ')}])`, 2 * Math.max(count, data.length));
   // MATLAB writes some char arrays with dimensions but no character data; scipy reads them as spaces.
-  const units = data.length === 0 ? new Array<string>(count).fill(' ') : decodeText(tag, data, body.littleEndian);
+  if (data.length === 0) return { kind: 'char', dims, text: blankText(dims, count) };
+  const units = decodeText(tag, data, body.littleEndian);
   if (units.length !== count) {
     // A UTF-8 vector whose text does not match its element count (some writers count bytes) is kept as decoded.
     if (tag.type === miUTF8 && dims.filter((d) => d !== 1).length <= 1) return { kind: 'char', dims, text: units.join('') };
@@ -138,6 +143,13 @@ function readChar(body: ByteReader, header: ArrayHeader, path: string): MatChar 
   const rows: string[] = [];
   for (let i = 0; i < count; i += rowLength) rows.push(rowMajor.slice(i, i + rowLength).join(''));
   return { kind: 'char', dims, text: rows.join('\n') };
+}
+
+/** The text of `count` spaces in rows of the last dimension (a char array stored without data). */
+function blankText(dims: readonly number[], count: number): string {
+  const rowLength = dims.length === 0 ? count : dims[dims.length - 1]!;
+  if (count === 0 || rowLength === 0) return '';
+  return new Array<string>(count / rowLength).fill(' '.repeat(rowLength)).join('\n');
 }
 
 /** Splits char data into one string per UTF-16 code unit (a MATLAB char is one code unit). */

@@ -3,7 +3,7 @@
  * Writers store values in the smallest type that holds them exactly (a double array of 0/1 as
  * miUINT8, a uint16 array as miUINT8), so the storage type often differs from the class.
  */
-import { FormatError } from '@onebit/core';
+import { FormatError, type TensorBudget } from '@onebit/core';
 import {
   dataTypeName, miDOUBLE, miINT16, miINT32, miINT64, miINT8, miSINGLE, miUINT16, miUINT32, miUINT64, miUINT8,
 } from './mat-codes.js';
@@ -18,7 +18,7 @@ const STORAGE: Readonly<Record<number, Ctor>> = {
   [miINT64]: BigInt64Array, [miUINT64]: BigUint64Array,
 };
 
-const CLASS_ARRAYS: { readonly [C in MatClassName]: { new (length: number): MatClassDataMap[C] } } = {
+const CLASS_ARRAYS: { readonly [C in MatClassName]: { new (length: number): MatClassDataMap[C]; readonly BYTES_PER_ELEMENT: number } } = {
   double: Float64Array, single: Float32Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array,
   uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
 };
@@ -41,13 +41,20 @@ function decodeStored(type: number, bytes: Uint8Array, littleEndian: boolean): S
   return new ctor(copy.buffer);
 }
 
+/** Bytes per element of the typed array that holds `className` values (8 for double, 1 for int8, …). */
+export function classBytes(className: MatClassName): number {
+  return CLASS_ARRAYS[className].BYTES_PER_ELEMENT;
+}
+
 /**
  * The `count` values of a numeric data element as an array of `className`. Throws a FormatError
- * (before allocating) when the element's byte count does not hold exactly `count` stored values.
+ * (before allocating) when the element's byte count does not hold exactly `count` stored values, and
+ * charges `count` × the class's bytes per element to `budget` before allocating (values stored as
+ * uint8 may widen eightfold to double), so a LimitError comes before any allocation too.
  */
 export function decodeNumeric<C extends MatClassName>(
   className: C, type: number, bytes: Uint8Array, count: number, littleEndian: boolean,
-  where: { format: string; offset: number; what: string },
+  where: { format: string; offset: number; what: string }, budget?: TensorBudget,
 ): MatClassDataMap[C] {
   const ctor = STORAGE[type];
   if (!ctor) {
@@ -56,6 +63,7 @@ export function decodeNumeric<C extends MatClassName>(
   if (bytes.length !== count * ctor.BYTES_PER_ELEMENT) {
     throw new FormatError(where.format, `${where.what} at byte ${where.offset} has ${bytes.length} bytes but ${count} ${dataTypeName(type)} values need ${count * ctor.BYTES_PER_ELEMENT}.`, where.offset);
   }
+  budget?.charge(where.format, `${where.what} at byte ${where.offset} (${count} ${className} values stored as ${dataTypeName(type)})`, count * classBytes(className));
   const stored = decodeStored(type, bytes, littleEndian);
   const target = CLASS_ARRAYS[className];
   if (stored instanceof target) return stored as MatClassDataMap[C];

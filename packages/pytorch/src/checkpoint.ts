@@ -5,7 +5,7 @@
  * (instances of classes outside the allow-list). A whole pickled nn.Module is refused with the way
  * forward. sniffTorch tells the format without throwing.
  */
-import { FormatError, LimitError, ModelError, type Tensor, UnsupportedError, WrongFileError, assertNotWrongFile, sentenceCase } from '@onebit/core';
+import { FormatError, LimitError, ModelError, type Tensor, TensorBudget, UnsupportedError, WrongFileError, assertNotWrongFile, sentenceCase } from '@onebit/core';
 import { OpaqueObject, type PickleValue, isTensor } from './pickle-value.js';
 import { looksLikeSafetensors } from './safetensors.js';
 import { looksLikeTorchLegacy, unpickleTorchLegacy } from './torch-legacy.js';
@@ -35,8 +35,17 @@ export interface TorchCheckpoint {
 export interface ReadTorchOptions extends Partial<TorchZipLimits> {
   /** File name for messages. */
   name?: string;
-  /** Most bytes all materialised tensors may take; default 64 MiB + 4 × the file size. */
+  /**
+   * Most bytes all materialised tensors (and numpy arrays) may take together, charged before each is
+   * allocated; default 64 MiB + 4 × the file size (defaultMaxTorchTensorBytes): strided views of one
+   * storage may legitimately repeat it, zero-stride views could make a tiny file claim terabytes.
+   */
   maxTensorBytes?: number;
+}
+
+/** The default maxTensorBytes for a file of `fileBytes` bytes: 64 MiB + 4 × its size. */
+export function defaultMaxTorchTensorBytes(fileBytes: number): number {
+  return 64 * 1024 ** 2 + 4 * fileBytes;
 }
 
 /** Wrapper keys that hold the weights, in order of preference. */
@@ -77,7 +86,7 @@ export function readTorch(bytes: Uint8Array, options: ReadTorchOptions = {}): To
   } else {
     throw notTorch(bytes, name);
   }
-  const budget = { bytesLeft: options.maxTensorBytes ?? 64 * 1024 ** 2 + 4 * bytes.length };
+  const budget = new TensorBudget(options.maxTensorBytes ?? defaultMaxTorchTensorBytes(bytes.length));
   const root = toPickleValue(raw, format, budget);
   const { tensors, stateDictKey } = findStateDict(root, format);
   const placeholders = new Map<string, string>();

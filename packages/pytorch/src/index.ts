@@ -2,7 +2,7 @@
  * @onebit/pytorch: reads PyTorch torch.save checkpoints (zip and legacy formats) through a
  * restricted, allow-listed unpickler that never executes code, and safetensors files.
  */
-export { readTorch, sniffTorch, stripPrefix, findStateDict, flattenTensors, STATE_DICT_KEYS } from './checkpoint.js';
+export { readTorch, sniffTorch, stripPrefix, findStateDict, flattenTensors, defaultMaxTorchTensorBytes, STATE_DICT_KEYS } from './checkpoint.js';
 export type { TorchCheckpoint, TorchFormat, ReadTorchOptions } from './checkpoint.js';
 export { readSafetensors, sniffSafetensors, SAFETENSORS_DTYPES, MAX_SAFETENSORS_HEADER } from './safetensors.js';
 export type { Safetensors } from './safetensors.js';

@@ -5,7 +5,7 @@
  * nn.Module is refused with the way forward; and no global outside the allow-list is ever called.
  */
 import { readFileSync } from 'node:fs';
-import { ByteReader, FormatError, SecurityError, UnsupportedError } from '@onebit/core';
+import { ByteReader, FormatError, SecurityError, TensorBudget, UnsupportedError } from '@onebit/core';
 import { sharedPath } from '@onebit/data';
 import { describe, expect, it } from 'vitest';
 import { allowListedGlobals, buildAllowed } from './allow-list.js';
@@ -102,5 +102,5 @@ describe('classes outside the allow-list are inert placeholders', () => {
 
 /** Materialises a raw unpickled value the way readTorch does (numpy arrays → tensors). */
 function readTorchOf(raw: unknown): unknown {
-  return toPickleValue(raw, 'pickle', { bytesLeft: 1 << 20 });
+  return toPickleValue(raw, 'pickle', new TensorBudget(1 << 20));
 }

@@ -7,9 +7,9 @@
  * and descriptor.c (`arraydescr_reduce`, `arraydescr_setstate`). Dtypes onebit has no tensor type for
  * (complex, strings, objects, structured) become inert OpaqueObject placeholders.
  */
-import { DTYPE_BYTES, type DType, FormatError, LimitError, type Tensor, allocate, elementCount, float16ToNumber, formatDims, readElementsLE } from '@onebit/core';
+import { DTYPE_BYTES, type DType, FormatError, LimitError, type Tensor, type TensorBudget, allocate, elementCount, float16ToNumber, formatDims, readElementsLE } from '@onebit/core';
 import { OpaqueObject, describeValue } from './pickle-value.js';
-import { type TensorBudget, gather } from './rebuild-tensor.js';
+import { gather } from './rebuild-tensor.js';
 import { swapBytes } from './storage.js';
 
 /** numpy type code (kind + item size) → onebit element type. */
@@ -156,10 +156,7 @@ export function materializeNumpyArray(ref: NumpyArrayRef, format: string, name: 
   if (bytes !== ref.raw.length) {
     throw new FormatError(format, `numpy array '${name}' of shape ${formatDims(ref.shape)} and dtype '${ref.dtype.str}' needs ${bytes} bytes but holds ${ref.raw.length}.`);
   }
-  if (bytes > budget.bytesLeft) {
-    throw new LimitError(`${format}: numpy array '${name}' of shape ${formatDims(ref.shape)} would take ${bytes} bytes, beyond the ${budget.bytesLeft} bytes left of the load limit.`);
-  }
-  budget.bytesLeft -= bytes;
+  budget.charge(format, `numpy array '${name}' of shape ${formatDims(ref.shape)} (${t})`, bytes);
   const source = readElementsLE(t, ref.dtype.bigEndian ? swapBytes(ref.raw.slice(), DTYPE_BYTES[t]) : ref.raw, 0, n);
   if (!ref.fortran || ref.shape.length < 2) return { dtype: t, dims: [...ref.shape], data: source } as Tensor;
   const stride: number[] = [];

@@ -3,7 +3,7 @@
  * zero strides, offsets, scalars, and EXPECTED FAILURE for views reaching past their storage or
  * beyond the load budget.
  */
-import { FormatError, LimitError } from '@onebit/core';
+import { FormatError, LimitError, TensorBudget } from '@onebit/core';
 import { describe, expect, it } from 'vitest';
 import { TensorRef, materializeTensor, rebuildTensor } from './rebuild-tensor.js';
 import { TorchStorage } from './storage.js';
@@ -36,8 +36,8 @@ describe('materializeTensor', () => {
     expect(() => view(1, [3, 4], [4, 1])).toThrow("test: tensor 't' (shape 3×4, stride 4×1, offset 1) reaches element 12 of storage '0', which has 12.");
   });
   it('EXPECTED FAILURE: refuses views beyond the budget (zero-stride bombs)', () => {
-    expect(() => materializeTensor(new TensorRef(s12, 0, [1e6, 1e6], [0, 0]), 'test', 't', { bytesLeft: 1e9 })).toThrow(LimitError);
-    expect(() => materializeTensor(new TensorRef(s12, 0, [1e6, 1e6], [0, 0]), 'test', 't', { bytesLeft: 1e9 })).toThrow("test: tensor 't' of shape 1000000×1000000 would take 4000000000000 bytes, beyond the 1000000000 bytes left of the load limit.");
+    expect(() => materializeTensor(new TensorRef(s12, 0, [1e6, 1e6], [0, 0]), 'test', 't', new TensorBudget(1e9))).toThrow(LimitError);
+    expect(() => materializeTensor(new TensorRef(s12, 0, [1e6, 1e6], [0, 0]), 'test', 't', new TensorBudget(1e9))).toThrow("test: tensor 't' of shape 1000000×1000000 (float32) would take 4000000000000 bytes, beyond the 1000000000-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader if the file is trusted.");
   });
 });
 

@@ -4,7 +4,7 @@
  * and possibly sharing the storage with other views. onebit copies each view out into its own
  * contiguous C-order @onebit/core Tensor.
  */
-import { DTYPE_BYTES, FormatError, LimitError, type Tensor, type TensorDataMap, allocate, elementCount, formatDims } from '@onebit/core';
+import { DTYPE_BYTES, FormatError, type Tensor, type TensorBudget, type TensorDataMap, allocate, elementCount, formatDims } from '@onebit/core';
 import { describeValue } from './pickle-value.js';
 import { TorchStorage } from './storage.js';
 
@@ -37,24 +37,15 @@ function isIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** Bytes a checkpoint may still materialise; views with zero strides could otherwise explode. */
-export interface TensorBudget {
-  bytesLeft: number;
-}
-
-/** Copies the view `ref` into a contiguous tensor; `name` is used in messages. */
+/**
+ * Copies the view `ref` into a contiguous tensor; `name` is used in messages. Its bytes are charged
+ * to `budget` (the reader's maxTensorBytes) first: views with zero strides could otherwise explode.
+ */
 export function materializeTensor(ref: TensorRef, format: string, name: string, budget?: TensorBudget): Tensor {
   const { storage, storageOffset, size, stride } = ref;
   const dtype = storage.dtype;
   const n = elementCount(size);
-  const bytes = n * DTYPE_BYTES[dtype];
-  if (!Number.isSafeInteger(bytes)) throw new LimitError(`${format}: tensor '${name}' of shape ${formatDims(size)} is too large to hold in memory.`);
-  if (budget) {
-    if (bytes > budget.bytesLeft) {
-      throw new LimitError(`${format}: tensor '${name}' of shape ${formatDims(size)} would take ${bytes} bytes, beyond the ${budget.bytesLeft} bytes left of the load limit.`);
-    }
-    budget.bytesLeft -= bytes;
-  }
+  budget?.charge(format, `tensor '${name}' of shape ${formatDims(size)} (${dtype})`, n * DTYPE_BYTES[dtype]);
   if (n === 0) return { dtype, dims: [...size], data: allocate(dtype, 0) } as Tensor;
   let last = storageOffset;
   for (let d = 0; d < size.length; d++) last += (size[d]! - 1) * stride[d]!;

@@ -1,11 +1,11 @@
 /** Tests of turning raw unpickled trees into PickleValues: sharing, cycles and the nesting limit. */
-import { LimitError } from '@onebit/core';
+import { LimitError, TensorBudget } from '@onebit/core';
 import { describe, expect, it } from 'vitest';
 import { TensorRef } from './rebuild-tensor.js';
 import { TorchStorage } from './storage.js';
 import { MAX_NESTING, toPickleValue } from './torch-value.js';
 
-const budget = () => ({ bytesLeft: 1e6 });
+const budget = () => new TensorBudget(1e6);
 
 describe('toPickleValue', () => {
   it('turns a shared TensorRef into one shared Tensor and keeps cycles', () => {

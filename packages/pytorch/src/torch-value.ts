@@ -5,10 +5,10 @@
  * references stay shared (the same TensorRef becomes the same Tensor), cycles are preserved, and
  * nesting deeper than a limit is refused.
  */
-import { LimitError, type Tensor } from '@onebit/core';
+import { LimitError, type Tensor, type TensorBudget } from '@onebit/core';
 import { NumpyArrayRef, NumpyDtype, materializeNumpyArray, numpyDtypeName } from './numpy-value.js';
 import { OpaqueObject, PickleGlobal, type PickleValue } from './pickle-value.js';
-import { type TensorBudget, TensorRef, materializeTensor } from './rebuild-tensor.js';
+import { TensorRef, materializeTensor } from './rebuild-tensor.js';
 import { TorchStorage } from './storage.js';
 
 export const MAX_NESTING = 200;

@@ -23,6 +23,47 @@ function rezip(folder: string, edit: (files: Record<string, Uint8Array>) => void
 }
 
 /** A zip of stored and raw-deflated entries, written field by field (APPNOTE 4.3.7, 4.3.12, 4.3.16). */
+/**
+ * `zip` (from zipOf, entries in order) with `copies` more central-directory records named
+ * b/data/x0, x1, … that all point at the local header of its last entry.
+ */
+function withSharedEntries(zip: Uint8Array, copies: number): Uint8Array {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const end = zip.length - 22;
+  const count = view.getUint16(end + 10, true);
+  const centralAt = view.getUint32(end + 16, true);
+  const records: Uint8Array[] = [];
+  for (let i = 0, at = centralAt; i < count; i++) {
+    const length = 46 + view.getUint16(at + 28, true);
+    records.push(zip.subarray(at, at + length));
+    at += length;
+  }
+  const last = records[records.length - 1]!;
+  for (let i = 0; i < copies; i++) {
+    const name = new TextEncoder().encode(`b/data/x${i}`);
+    const copy = new Uint8Array(46 + name.length);
+    copy.set(last.subarray(0, 46));
+    new DataView(copy.buffer).setUint16(28, name.length, true);
+    copy.set(name, 46);
+    records.push(copy);
+  }
+  const central = records.reduce((n, r) => n + r.length, 0);
+  const out = new Uint8Array(centralAt + central + 22);
+  out.set(zip.subarray(0, centralAt));
+  let at = centralAt;
+  for (const r of records) {
+    out.set(r, at);
+    at += r.length;
+  }
+  const ev = new DataView(out.buffer);
+  ev.setUint32(at, 0x06054b50, true);
+  ev.setUint16(at + 8, records.length, true);
+  ev.setUint16(at + 10, records.length, true);
+  ev.setUint32(at + 12, central, true);
+  ev.setUint32(at + 16, centralAt, true);
+  return out;
+}
+
 function zipOf(files: readonly { name: string; method: 0 | 8; data: Uint8Array; size: number; crc: number }[]): Uint8Array {
   const locals: Uint8Array[] = [];
   const centrals: Uint8Array[] = [];
@@ -112,7 +153,7 @@ describe('EXPECTED FAILURE: broken torch zips', () => {
     const bomb = zipSync({ 'b/data.pkl': new Uint8Array([0x80, 2, 0x4e, 0x2e]), 'b/data/0': new Uint8Array(1 << 20) }, { level: 9 });
     expect(bomb.length).toBeLessThan(5000);
     expect(() => readTorch(bomb, { maxInflatedBytes: 100_000 })).toThrow(LimitError);
-    expect(() => readTorch(bomb, { maxInflatedBytes: 100_000 })).toThrow("torch-zip: the entries inflate to more than 100000 bytes (entry 'b/data/0' declares 1048576); refusing a possible zip bomb.");
+    expect(() => readTorch(bomb, { maxInflatedBytes: 100_000 })).toThrow("torch-zip: the deflated entries inflate to more than the 100000-byte limit (maxInflatedBytes; entry 'b/data/0' declares 1048576), refusing a possible zip bomb; pass a larger maxInflatedBytes option to the reader if the file is trusted.");
     expect(readTorch(bomb).root).toBeNull();
   });
   it('EXPECTED FAILURE: the default limit (1 GiB) refuses a 1 MB archive whose storage honestly inflates to 1.1 GiB', () => {
@@ -124,12 +165,25 @@ describe('EXPECTED FAILURE: broken torch zips', () => {
     ]);
     expect(bomb.length).toBeLessThan(1.2e6);
     expect(() => readTorch(bomb)).toThrow(LimitError);
-    expect(() => readTorch(bomb)).toThrow(`torch-zip: the entries inflate to more than 1073741824 bytes (entry 'b/data/0' declares ${size}); refusing a possible zip bomb.`);
+    expect(() => readTorch(bomb)).toThrow(`torch-zip: the deflated entries inflate to more than the 1073741824-byte limit (maxInflatedBytes; entry 'b/data/0' declares ${size}), refusing a possible zip bomb; pass a larger maxInflatedBytes option to the reader if the file is trusted.`);
     // A well-formed archive (fflate lists it, nothing inflated): only the limit refuses it.
     const listed: [string, number, number][] = [];
     unzipSync(bomb, { filter: (f) => (listed.push([f.name, f.compression, f.originalSize]), false) });
     expect(listed).toEqual([['b/data.pkl', 0, 4], ['b/data/0', 8, size]]);
   }, 30_000);
+  it('does not count stored entries against maxInflatedBytes (torch.save stores them: a checkpoint over the limit is read), but refuses stored entries that overlap', () => {
+    const pkl = new Uint8Array([0x80, 2, 0x4e, 0x2e]);
+    const data = new Uint8Array(4096).fill(7);
+    const stored = zipOf([
+      { name: 'b/data.pkl', method: 0, data: pkl, size: 4, crc: crc32(pkl) },
+      { name: 'b/data/0', method: 0, data, size: data.length, crc: crc32(data) },
+    ]);
+    expect(readTorch(stored, { maxInflatedBytes: 100 }).root).toBeNull();
+    // A central directory listing many names for one local header would make fflate copy the same bytes again and again.
+    const overlapping = withSharedEntries(stored, 40);
+    expect(() => readTorch(overlapping)).toThrow(FormatError);
+    expect(() => readTorch(overlapping)).toThrow(/^torch-zip: the stored entries up to 'b\/data\/x\d+' declare \d+ bytes, more than the \d+-byte archive holds \(entries overlap\)\.$/);
+  });
   it('wraps fflate errors on corrupt archives', () => {
     const bytes = fixture('tiny-cnn.zip.pt');
     expect(() => readTorch(bytes.subarray(0, bytes.length - 30))).toThrow('torch-zip: the zip archive is corrupt or truncated (invalid zip data).');

@@ -6,7 +6,7 @@
  * (zip bombs), and each one's CRC-32 is checked against the central directory; nothing is ever
  * written to disk.
  */
-import { ByteReader, ChecksumError, DTYPE_BYTES, FormatError, crc32, crcHex, LimitError, OnebitError, UnsupportedError, WrongFileError } from '@onebit/core';
+import { ByteReader, ChecksumError, DTYPE_BYTES, FormatError, crc32, crcHex, LimitError, OnebitError, UnsupportedError, WrongFileError, raiseLimitHint } from '@onebit/core';
 import { type UnzipFileInfo, unzipSync } from 'fflate';
 import { allowListedGlobals, buildAllowed } from './allow-list.js';
 import { TorchStorage, parseStorageId, swapBytes } from './storage.js';
@@ -16,15 +16,19 @@ import { centralDirectoryCrcs } from './zip-directory.js';
 const FORMAT = 'torch-zip';
 
 export interface TorchZipLimits {
-  /** Most bytes all needed entries may inflate to, together. */
+  /**
+   * Most bytes all needed deflated entries may inflate to, together. Stored entries (torch.save
+   * writes every entry stored) are not counted: their bytes are the file's own.
+   */
   maxInflatedBytes: number;
   /** Most entries the central directory may list. */
   maxEntries: number;
 }
 
 /**
- * 1 GiB in all: several times the largest checkpoint onebit converts (a ResNet-50 is ~100 MB), while
- * a 1 MB deflate bomb (1032:1) cannot get past it; pass a larger maxInflatedBytes for bigger models.
+ * 1 GiB of deflated entries in all: torch.save stores its entries uncompressed, so only a re-zipped
+ * checkpoint inflates at all, and a 1 MB deflate bomb (1032:1) cannot get past it; pass a larger
+ * maxInflatedBytes for bigger re-zipped models.
  */
 export const DEFAULT_TORCH_ZIP_LIMITS: Readonly<TorchZipLimits> = {
   maxInflatedBytes: 1024 ** 3,
@@ -53,7 +57,7 @@ export function unpickleTorchZip(bytes: Uint8Array, limits: Partial<TorchZipLimi
   const { maxInflatedBytes, maxEntries } = { ...DEFAULT_TORCH_ZIP_LIMITS, ...limits };
   const names: string[] = [];
   unzip(bytes, (file) => {
-    if (names.length >= maxEntries) throw new LimitError(`${FORMAT}: the archive lists more than ${maxEntries} entries.`);
+    if (names.length >= maxEntries) throw new LimitError(`${FORMAT}: the archive lists more than ${maxEntries} entries (maxEntries); ${raiseLimitHint('maxEntries')}.`);
     names.push(file.name);
     return false;
   });
@@ -67,6 +71,7 @@ export function unpickleTorchZip(bytes: Uint8Array, limits: Partial<TorchZipLimi
   const wanted = (name: string): boolean =>
     name === pkl || name === `${folder}byteorder` || (name.startsWith(`${folder}data/`) && name.length > folder.length + 5);
   let inflated = 0;
+  let stored = 0;
   const entries = unzip(bytes, (file) => {
     if (!wanted(file.name)) return false;
     if (file.compression !== 0 && file.compression !== 8) throw new UnsupportedError(`${FORMAT}: entry '${file.name}' uses zip compression method ${file.compression}; onebit reads stored (0) and deflated (8) entries.`);
@@ -75,8 +80,17 @@ export function unpickleTorchZip(bytes: Uint8Array, limits: Partial<TorchZipLimi
     if (file.compression === 8 && file.originalSize > MAX_DEFLATE_RATIO * file.size + 1024) {
       throw new LimitError(`${FORMAT}: entry '${file.name}' declares ${file.originalSize} bytes inflated from ${file.size}, more than deflate can produce; refusing a possible zip bomb.`);
     }
+    if (file.compression === 0) {
+      // stored: its bytes are the file's own, so honest entries cannot add up past the file's size
+      // (entries sharing one local header could make fflate copy the same bytes again and again)
+      stored += file.size;
+      if (stored > bytes.length) throw new FormatError(FORMAT, `the stored entries up to '${file.name}' declare ${stored} bytes, more than the ${bytes.length}-byte archive holds (entries overlap).`);
+      return true;
+    }
     inflated += file.originalSize;
-    if (inflated > maxInflatedBytes) throw new LimitError(`${FORMAT}: the entries inflate to more than ${maxInflatedBytes} bytes (entry '${file.name}' declares ${file.originalSize}); refusing a possible zip bomb.`);
+    if (inflated > maxInflatedBytes) {
+      throw new LimitError(`${FORMAT}: the deflated entries inflate to more than the ${maxInflatedBytes}-byte limit (maxInflatedBytes; entry '${file.name}' declares ${file.originalSize}), refusing a possible zip bomb; ${raiseLimitHint('maxInflatedBytes')}.`);
+    }
     return true;
   });
   const crcs = centralDirectoryCrcs(bytes, FORMAT);
