@@ -7,7 +7,8 @@
  * planned at load; one with symbolic dims (e.g. [N, 3, H, W]) at its first run of each shape.
  */
 import { elementCount, FormatError, LimitError, type Tensor } from '@onebit/core';
-import { decodeModel, type OnnxModel, type OnnxNode, type ValueInfo } from '@onebit/onnx';
+import type { OnnxModel, OnnxNode, ValueInfo } from '@onebit/onnx';
+import { readModel } from '@onebit/onnx/read';
 import { UnsupportedOpError } from './errors.js';
 import { fuseChannelAffineAt } from './fuse.js';
 import type { BuildContext, OpBuild, PlanValue, StepIo } from './op-types.js';
@@ -51,7 +52,10 @@ interface Buffer {
 
 /** The parsed graph, shared by every plan of an engine. */
 interface LoadedGraph {
+  /** The model; once a fixed-shape model is planned, its graph's nodes and tensors are dropped (see loadEngine). */
   readonly model: OnnxModel;
+  /** Number of binary weights (kept when the graph is dropped). */
+  readonly binaryWeightCount: number;
   readonly opset: number;
   readonly packed: PackedWeights;
   readonly nodes: readonly OnnxNode[];
@@ -107,7 +111,7 @@ export class Engine {
     return {
       wasmMemory: this.g.kernels.memory.buffer.byteLength,
       binaryWeightBytes: sum((p) => p.binaryBytes),
-      binaryWeightCount: [...this.g.packed.weights.values()].reduce((s, w) => s + elementCount(w.dims), 0),
+      binaryWeightCount: this.g.binaryWeightCount,
       floatWeightBytes: sum((p) => p.weightBytes - p.binaryBytes),
       activationBytes: sum((p) => p.activationBytes),
     };
@@ -164,7 +168,7 @@ function opsetOf(model: OnnxModel): number {
  *   FormatError for an inconsistent graph (a value read before it is produced, bad packed weight).
  */
 export function loadEngine(model: Uint8Array | OnnxModel): Engine {
-  const m = model instanceof Uint8Array ? decodeModel(model) : model;
+  const m = model instanceof Uint8Array ? readModel(model) : model;
   const graph = m.graph;
   const opset = opsetOf(m);
   const packed = findPackedWeights(graph);
@@ -185,14 +189,53 @@ export function loadEngine(model: Uint8Array | OnnxModel): Engine {
     throw new UnsupportedOpError('graph', graph.name, `input '${input.name}' of type ${input.elemType} and shape [${(input.dims ?? []).join(', ')}] (needs float32 [batch, …])`);
   }
   const kernels = instantiateKernels();
-  let view = new Float32Array(kernels.memory.buffer);
   const g: LoadedGraph = {
     model: m, opset, packed, nodes, input, kernels,
-    f32: () => (view.buffer === kernels.memory.buffer ? view : (view = new Float32Array(kernels.memory.buffer))),
+    binaryWeightCount: [...packed.weights.values()].reduce((s, w) => s + elementCount(w.dims), 0),
+    f32: float32View(kernels),
   };
   const image = input.dims.slice(1);
-  const fixed = image.every((d): d is number => typeof d === 'number');
-  return new Engine(g, fixed ? planGraph(g, image as number[]) : undefined);
+  if (!image.every((d): d is number => typeof d === 'number')) return new Engine(g);
+  const plan = planGraph(g, image);
+  // Fixed image dims: this is the only plan there will be, and everything it needs is in wasm
+  // memory, so drop the graph's nodes and tensors (the caller's model bytes can then be freed).
+  const kept: LoadedGraph = {
+    ...g,
+    model: { ...m, graph: { ...m.graph, nodes: [], initializers: [], valueInfo: [] } },
+    packed: { weights: new Map(), decodeNodes: new Set() },
+    nodes: [],
+  };
+  return new Engine(kept, plan);
+}
+
+/** A function returning a float32 view of `kernels`' memory, renewed after the memory grew. */
+function float32View(kernels: EngineKernels): () => Float32Array {
+  // Its own scope, so the closure holds no reference to the model being loaded.
+  let view = new Float32Array(kernels.memory.buffer);
+  return () => (view.buffer === kernels.memory.buffer ? view : (view = new Float32Array(kernels.memory.buffer)));
+}
+
+/** An op's build with the addresses of its inputs and outputs. */
+interface Planned { build: OpBuild; inputs: number[]; outputs: number[] }
+
+/**
+ * The kernel calls of a plan. Its own scope, so the steps' closures reference only the scratch
+ * addresses and never the planning state (which holds the model's tensors).
+ */
+function makeSteps(planned: readonly Planned[], scratch: ReadonlyMap<string, number>, f32: () => Float32Array): Array<() => void> {
+  return planned.map((p) => {
+    const io: StepIo = {
+      inputs: p.inputs,
+      outputs: p.outputs,
+      scratch: (key) => {
+        const a = scratch.get(key);
+        if (a === undefined) throw new Error(`engine: scratch '${key}' was not reserved`);
+        return a;
+      },
+      f32,
+    };
+    return p.build.make(io);
+  });
 }
 
 /** Plans `g` for images of shape `inDims` (without the batch axis). */
@@ -268,7 +311,6 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
   for (const [name, t] of constants) values.set(name, { name, dims: t.dims, constant: t });
   for (const [name, w] of packed.weights) values.set(name, { name, dims: w.dims, packed: w });
 
-  interface Planned { build: OpBuild; inputs: number[]; outputs: number[] }
   const planned: Planned[] = [];
   const fuseCtx = {
     readers,
@@ -339,21 +381,8 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
     activationBytes += bytes;
     scratch.set(key, allocChecked(kernels, Math.max(16, bytes), `scratch '${key}'`));
   }
-  const steps = planned.map((p) => {
-    const io: StepIo = {
-      inputs: p.inputs,
-      outputs: p.outputs,
-      scratch: (key) => {
-        const a = scratch.get(key);
-        if (a === undefined) throw new Error(`engine: scratch '${key}' was not reserved`);
-        return a;
-      },
-      f32: g.f32,
-    };
-    return p.build.make(io);
-  });
   return {
-    steps,
+    steps: makeSteps(planned, scratch, g.f32),
     inputAddress: inBuf.address,
     inputDims: [...inDims],
     outputs,

@@ -5,7 +5,8 @@
  * the consumer from the bits and never executes (or materialises) the float expansion.
  */
 import { elementCount, FormatError, type Tensor } from '@onebit/core';
-import { bitTable, type OnnxGraph, type OnnxNode } from '@onebit/onnx';
+import type { OnnxGraph, OnnxNode } from '@onebit/onnx';
+import { bitTable } from '@onebit/onnx/read';
 
 /** A binary weight as stored: `bits` (C-order element k = bit k mod 8 of byte ⌊k/8⌋, 1 = +1), `dims`, `scale` ([] or [dims[0]]). */
 export interface PackedWeight {

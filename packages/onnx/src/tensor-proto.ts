@@ -9,6 +9,7 @@
  * to carry whole.
  */
 import { type DType, DTYPE_BYTES, FormatError, LimitError, type Tensor, allocate, elementCount, formatDims, readElementsLE } from '@onebit/core';
+import { MAX_TENSOR_ELEMENTS } from './tensor-limits.js';
 import { DATA_TYPE, dtypeOfDataType, isKnownDataType } from './data-type.js';
 import { type ProtoInt64, int64ToBigInt, int64ToNumber } from './int64.js';
 import type { OnnxExternalData, OnnxInitializer } from './model.js';
@@ -16,8 +17,7 @@ import { type onnx, proto } from './proto.js';
 import { crc32 } from '@onebit/core';
 import { assemble, bytesEqual, rest, splitFields } from './wire-fields.js';
 
-/** The largest tensor onebit will allocate from a file (elements), as a guard against corrupt dims. */
-export const MAX_TENSOR_ELEMENTS = 2 ** 31;
+export { MAX_TENSOR_ELEMENTS } from './tensor-limits.js';
 
 /** Decodes one TensorProto; `where` names it when it has no name (e.g. "attribute value of node Conv_3"). */
 export function decodeTensorProto(p: onnx.ITensorProto, where: string): OnnxInitializer {

@@ -14,16 +14,22 @@ import { window2d } from './conv-geometry.js';
 const STRIP = 8;
 const CHUNK = 32;
 
+/** Bytes of the nibble layout (nibbleLayoutInto) of O output channels of a weight [*, Cg, KH, KW]. */
+function nibbleBytes(w: PackedWeight, O: number): number {
+  const [, Cg, KH, KW] = w.dims as [number, number, number, number];
+  return Math.ceil(Cg / 4) * KH * KW * Math.ceil(O / 4) * 2;
+}
+
 /**
- * The kernel's nibble layout for output channels [o0, o0+O) of a packed weight [*, Cg, KH, KW]:
+ * Writes the kernel's nibble layout for output channels [o0, o0+O) of a packed weight [*, Cg, KH, KW]
+ * into `out` (nibbleBytes long, written in place so no second copy of the weight exists):
  * byte g·Ob + ⌊o/2⌋ (Ob = 2·⌈O/4⌉), g = (⌊c/4⌋·KH + ky)·KW + kx, nibble bit j = input channel 4⌊c/4⌋ + j.
  */
-export function nibbleLayout(w: PackedWeight, o0: number, O: number): Uint8Array {
+function nibbleLayoutInto(out: Uint8Array, w: PackedWeight, o0: number, O: number): void {
   const [, Cg, KH, KW] = w.dims as [number, number, number, number];
   const KK = KH * KW;
-  const G = Math.ceil(Cg / 4) * KK;
   const Ob = Math.ceil(O / 4) * 2;
-  const out = new Uint8Array(G * Ob);
+  out.fill(0);
   const bits = w.bits;
   for (let o = 0; o < O; o++) {
     const base = (o0 + o) * Cg * KK;
@@ -38,7 +44,6 @@ export function nibbleLayout(w: PackedWeight, o0: number, O: number): Uint8Array
       }
     }
   }
-  return out;
 }
 
 function floatWeights(node: OnnxNode, w: PlanValue): Float32Array {
@@ -85,9 +90,9 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
     new Float32Array(k.memory.buffer, scaleAddr, pw.scale.length).set(pw.scale);
     const groups: number[] = [];
     for (let gi = 0; gi < group; gi++) {
-      const nib = nibbleLayout(pw, gi * Og, Og);
-      const addr = ctx.allocWeights(nib.length, true);
-      new Uint8Array(k.memory.buffer, addr, nib.length).set(nib);
+      const bytes = nibbleBytes(pw, Og);
+      const addr = ctx.allocWeights(bytes, true);
+      nibbleLayoutInto(new Uint8Array(k.memory.buffer, addr, bytes), pw, gi * Og, Og);
       groups.push(addr);
     }
     return {
