@@ -146,7 +146,8 @@ async function start(): Promise<void> {
   });
   progress.max = 1;
   progress.value = 1;
-  status.textContent = `Model ready in ${model.info.loadTimeMs.toFixed(0)} ms${model.info.fromCache ? ' (from the offline cache)' : ''}.`;
+  const cacheNote = { off: '', miss: '', 'not-modified': ' (from the offline cache, checked current with the server)', pinned: ' (from the offline cache, checked by its SHA-256)', offline: ' (from the offline cache; the server could not be reached to check it is current)' }[model.info.cacheResult];
+  status.textContent = `Model ready in ${model.info.loadTimeMs.toFixed(0)} ms${cacheNote}.`;
   status.dataset['state'] = 'ready';
   renderInfo(model);
   validateButton.disabled = false;

@@ -17,6 +17,7 @@ export * from './errors.js';
 export * from './class-names.js';
 export type * from './types.js';
 export type { ModelSource } from './load.js';
+export type { CacheLimits } from './model-cache.js';
 export type { BrowserImage } from './browser-image.js';
 export type { PreprocessParams, PreprocessSpec } from './preprocess.js';
 export { sha256Hex } from './content-hash.js';

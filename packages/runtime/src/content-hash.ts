@@ -1,7 +1,7 @@
 /**
- * Cache keys: a model is stored under the SHA-256 of its bytes (lower-case hex, Web Crypto, which
- * Node 20 and secure browser contexts both provide), and a URL index maps each URL it was fetched
- * from to that hash, so the same bytes under two URLs are stored once.
+ * Cache keys and integrity: a model is stored under the SHA-256 of its bytes (lower-case hex, Web
+ * Crypto, which Node 20 and secure browser contexts both provide), so the same bytes under two URLs
+ * are stored once, and the `expectedSha256` load option is compared with the same digest.
  */
 
 /** SHA-256 of `bytes` as 64 lower-case hex digits. */
@@ -13,14 +13,4 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 /** True for a string that can be a cache key made by sha256Hex. */
 export function isSha256Hex(value: string): boolean {
   return /^[0-9a-f]{64}$/.test(value);
-}
-
-/** Where a cache keeps bytes by hash and the URL → hash index. */
-export interface ModelCache {
-  /** The bytes stored under `hash`, or undefined. */
-  get(hash: string): Promise<Uint8Array | undefined>;
-  put(hash: string, bytes: Uint8Array): Promise<void>;
-  /** The hash last fetched from `url`, or undefined. */
-  hashOf(url: string): Promise<string | undefined>;
-  remember(url: string, hash: string): Promise<void>;
 }

@@ -50,6 +50,17 @@ export class MissingDependencyError extends OnebitError {
   }
 }
 
+/** The model bytes do not have the SHA-256 the caller pinned with `expectedSha256`. */
+export class ModelIntegrityError extends ModelLoadError {
+  constructor(
+    message: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * A model handle was used after its dispose() (or after its load failed): classify on it is refused
  * rather than run on whatever session the worker or backend holds now.
@@ -64,4 +75,4 @@ export class ModelDisposedError extends OnebitError {
 }
 
 /** Names of the runtime's error classes, so a worker can rebuild the right class from a message. */
-export const RUNTIME_ERROR_NAMES = ['ModelLoadError', 'InputSizeError', 'FetchError', 'ImageDecodeError', 'MissingDependencyError', 'ModelDisposedError'] as const;
+export const RUNTIME_ERROR_NAMES = ['ModelLoadError', 'InputSizeError', 'FetchError', 'ImageDecodeError', 'MissingDependencyError', 'ModelDisposedError', 'ModelIntegrityError'] as const;

@@ -1,67 +1,25 @@
 /**
- * loadModel's flow, shared by both entries: get the bytes (from the caller, a local file, the
- * content-hash cache, or a streamed fetch), check they are a usable ONNX image classifier, create
+ * loadModel's flow, shared by both entries: get the bytes (model-bytes.ts: from the caller, a local
+ * file, or a URL through the revalidating cache), check they are a usable ONNX image classifier, create
  * the entry's inference session, then store URL downloads in the cache. The entry supplies the
  * backend, the cache and how a non-URL source is read.
  */
 import { DEFAULT_MAX_IMAGE_PIXELS, describeWrongFile, sentenceCase } from '@onebit/core';
-import { sha256Hex, type ModelCache } from './content-hash.js';
 import { containerToOnnxBytes, isContainer } from './container-source.js';
 import { ENGINE_BACKEND_NAME, engineSession } from './engine-session.js';
 import { MissingDependencyError, ModelLoadError } from './errors.js';
 import { createModel } from './model.js';
+import { obtainModelBytes, type BytesPlatform, type ModelSource } from './model-bytes.js';
 import { readOnnxFacts, type OnnxFacts } from './onnx-facts.js';
 import { preprocessNames, preprocessPreset } from './preprocess.js';
 
-import { fetchBytes } from './read-stream.js';
 import type { Backend } from './session.js';
-import type { LoadOptions, Model, ModelInfo, ProgressCallback } from './types.js';
+import type { LoadOptions, Model, ModelInfo } from './types.js';
 
-/** A URL, a path (Node), or the model bytes themselves. */
-export type ModelSource = string | URL | Uint8Array | ArrayBuffer;
+export type { ModelSource } from './model-bytes.js';
 
-export interface Platform<I> {
+export interface Platform<I> extends BytesPlatform {
   readonly backend: Backend<I>;
-  readonly cache: ModelCache | undefined;
-  /** The absolute URL to fetch for `source`, or undefined when it is a local path. */
-  urlOf(source: string | URL): string | undefined;
-  /** Reads a local path with progress (Node only). */
-  readLocal(path: string, onProgress?: ProgressCallback): Promise<Uint8Array>;
-}
-
-interface Fetched { bytes: Uint8Array; downloaded: number; fromCache: boolean; url?: string; hash?: string }
-
-async function fromCache(cache: ModelCache, url: string): Promise<Fetched | undefined> {
-  try {
-    const hash = await cache.hashOf(url);
-    const bytes = hash ? await cache.get(hash) : undefined;
-    // A cached copy that no longer hashes to its key is ignored and fetched again.
-    if (hash && bytes && (await sha256Hex(bytes)) === hash) return { bytes, downloaded: 0, fromCache: true, url, hash };
-  } catch {
-    // The cache is an optimisation: an unreadable cache means a fetch, never a failed load.
-  }
-  return undefined;
-}
-
-async function obtain<I>(platform: Platform<I>, source: ModelSource, options: LoadOptions): Promise<Fetched> {
-  if (source instanceof Uint8Array) return { bytes: source, downloaded: 0, fromCache: false };
-  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), downloaded: 0, fromCache: false };
-  if (typeof source !== 'string' && !(source instanceof URL)) throw new TypeError(`loadModel takes a URL, a path or bytes, not ${Object.prototype.toString.call(source)}.`);
-  const url = platform.urlOf(source);
-  if (url === undefined) {
-    const bytes = await platform.readLocal(String(source), options.onProgress);
-    return { bytes, downloaded: bytes.length, fromCache: false };
-  }
-  const cache = options.cache === false ? undefined : platform.cache;
-  if (cache && options.cache !== 'reload') {
-    const hit = await fromCache(cache, url);
-    if (hit) {
-      options.onProgress?.(hit.bytes.length, hit.bytes.length);
-      return hit;
-    }
-  }
-  const bytes = await fetchBytes(url, options.onProgress);
-  return { bytes, downloaded: bytes.length, fromCache: false, url };
 }
 
 /** Throws ModelLoadError unless `bytes` looks like an ONNX model; returns its facts. */
@@ -99,7 +57,7 @@ function describeSource(source: ModelSource): string {
 export async function loadWith<I>(platform: Platform<I>, source: ModelSource, options: LoadOptions = {}): Promise<Model<I>> {
   const start = performance.now();
   const name = describeSource(source);
-  const got = await obtain(platform, source, options);
+  const got = await obtainModelBytes(platform, source, name, options);
   // A .onebit container is the smaller download; it becomes the same packed ONNX in memory.
   const onnx = isContainer(got.bytes) ? await containerToOnnxBytes(got.bytes, name) : got.bytes;
   const facts = inspectModelBytes(onnx, name);
@@ -146,18 +104,9 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
     }
   }
   const sessionMs = performance.now() - sessionStart;
-  const hash = got.hash ?? (await sha256Hex(got.bytes));
-  const cache = options.cache === false ? undefined : platform.cache;
-  if (cache && got.url && !got.fromCache) {
-    try {
-      await cache.put(hash, got.bytes);
-      await cache.remember(got.url, hash);
-    } catch {
-      // A full or read-only cache leaves the model loaded, just not cached.
-    }
-  }
+  await got.commit();
   const info: ModelInfo = {
-    sha256: hash,
+    sha256: got.hash,
     bytesDownloaded: got.downloaded,
     modelBytes: got.bytes.length,
     bytesInMemory,
@@ -165,7 +114,8 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
     bitsPerWeight: facts.binaryWeights > 0 ? (got.bytes.length * 8) / facts.binaryWeights : Number.NaN,
     loadTimeMs: performance.now() - start,
     sessionMs,
-    fromCache: got.fromCache,
+    fromCache: got.downloaded === 0 && got.cacheResult !== 'off',
+    cacheResult: got.cacheResult,
     inputName: input,
     outputName: output,
     inputShape: shape,

@@ -125,7 +125,8 @@ describe('loading', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url === '/wrn.onnx') {
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': fx.model.length });
+        if (req.headers['if-none-match'] === '"wrn-1"') return void res.writeHead(304, { etag: '"wrn-1"' }).end();
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': fx.model.length, etag: '"wrn-1"' });
         res.end(fx.model);
       } else {
         res.writeHead(404).end('not found');
@@ -137,7 +138,7 @@ describe('loading', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('streams a URL with progress, then serves it from the content-hash cache', async () => {
+  it('streams a URL with progress, then serves it from the content-hash cache after a 304', async () => {
     const seen: [number, number | undefined][] = [];
     const first = await loadModel(`${base}/wrn.onnx`, { cacheDir, onProgress: (r, t) => seen.push([r, t]) });
     expect(first.info.fromCache).toBe(false);
@@ -147,6 +148,7 @@ describe('loading', () => {
     await first.dispose();
     const second = await loadModel(`${base}/wrn.onnx`, { cacheDir });
     expect(second.info.fromCache).toBe(true);
+    expect(second.info.cacheResult).toBe('not-modified');
     expect(second.info.bytesDownloaded).toBe(0);
     expect(second.info.sha256).toBe(first.info.sha256);
     await second.dispose();

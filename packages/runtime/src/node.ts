@@ -19,6 +19,7 @@ export * from './errors.js';
 export * from './class-names.js';
 export type * from './types.js';
 export type { ModelSource } from './load.js';
+export type { CacheLimits } from './model-cache.js';
 export type { NodeImage } from './node-image.js';
 export type { PreprocessParams, PreprocessSpec } from './preprocess.js';
 export { sha256Hex } from './content-hash.js';

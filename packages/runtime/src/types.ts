@@ -3,6 +3,7 @@
  * takes, what a loaded model offers, and what classify returns. Plain data only, so everything here
  * crosses a worker boundary unchanged.
  */
+import type { CacheLimits } from './model-cache.js';
 import type { PreprocessSpec } from './preprocess.js';
 
 /** One ranked class. */
@@ -32,8 +33,19 @@ export interface LoadOptions {
   readonly preprocess?: PreprocessSpec;
   /** Called as model bytes arrive (network or disk). */
   readonly onProgress?: ProgressCallback;
-  /** Use the content-hash model cache (default true). `'reload'` fetches again and refreshes it. */
+  /**
+   * Use the model cache for URL loads (default true): a cached copy is revalidated with the server
+   * (If-None-Match / If-Modified-Since; a 304 serves it, a 200 replaces it), and served unchecked
+   * only when the server cannot be reached. `'reload'` fetches again unconditionally and refreshes it.
+   */
   readonly cache?: boolean | 'reload';
+  /**
+   * SHA-256 (64 hex digits) the model bytes must have, checked before they are used; a mismatch is a
+   * ModelIntegrityError. A cached copy with this hash is used without asking the server.
+   */
+  readonly expectedSha256?: string;
+  /** Bounds on the model cache, applied after each download (default 8 URLs, 1 GiB); see model-cache.ts. */
+  readonly cacheLimits?: CacheLimits;
   /**
    * Which runtime runs the model: `'auto'` (default) the onebit engine (@onebit/engine, packed
    * weights kept at one bit) when it supports every op of the model, else onnxruntime; `'engine'`
@@ -82,6 +94,12 @@ export interface ModelInfo {
   /** Session creation alone, ms (includes onnxruntime's constant folding). */
   readonly sessionMs: number;
   readonly fromCache: boolean;
+  /**
+   * How the model cache served the load: `off` (no cache, a path or bytes), `miss` (downloaded),
+   * `not-modified` (the server answered 304), `pinned` (a cached copy with the expectedSha256, no
+   * request), `offline` (the server could not be reached; the cached copy was not revalidated).
+   */
+  readonly cacheResult: 'off' | 'miss' | 'not-modified' | 'pinned' | 'offline';
   readonly inputName: string;
   readonly outputName: string;
   /** [channels, height, width] the model wants. */

@@ -71,7 +71,7 @@ function fakeSession(name: string, index: number): FakeSession {
 const backend: Backend<RgbImage> = { name: 'fake', createSession: () => Promise.reject(new Error('unused')), toPixels: async (image) => image };
 const info = (name: string): ModelInfo => ({
   sha256: name.padEnd(64, '0'), bytesDownloaded: 0, modelBytes: 1, bytesInMemory: 0, weights: 0, bitsPerWeight: Number.NaN, loadTimeMs: 0, sessionMs: 0,
-  fromCache: false, inputName: 'input', outputName: 'logits', inputShape: [3, 2, 2], numClasses: 3, labels: ['a', 'b', 'c'], preprocess: 'raw255', backend: 'fake', metadata: {},
+  fromCache: false, cacheResult: 'off', inputName: 'input', outputName: 'logits', inputShape: [3, 2, 2], numClasses: 3, labels: ['a', 'b', 'c'], preprocess: 'raw255', backend: 'fake', metadata: {},
 });
 const pixels: RgbImage = { width: 2, height: 2, data: new Uint8Array(12) };
 

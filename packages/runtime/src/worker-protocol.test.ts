@@ -1,7 +1,7 @@
 /** Errors crossing the worker boundary come back as the same classes with the same fields. */
 import { describe, expect, it } from 'vitest';
 import { FormatError, LimitError } from '@onebit/core';
-import { FetchError, ImageDecodeError, InputSizeError, ModelDisposedError, ModelLoadError } from './errors.js';
+import { FetchError, ImageDecodeError, InputSizeError, ModelDisposedError, ModelIntegrityError, ModelLoadError } from './errors.js';
 import { deserializeError, serializeError } from './worker-protocol.js';
 
 const roundTrip = (e: unknown): Error => deserializeError(structuredClone(serializeError(e)));
@@ -19,6 +19,7 @@ describe('worker error transport', () => {
     expect(roundTrip(new RangeError('topK 0 is not a positive integer.'))).toBeInstanceOf(RangeError);
     expect(roundTrip(new ModelDisposedError('Model 3 was disposed in this worker; load the model again to get a live handle.', 3))).toMatchObject({ name: 'ModelDisposedError', modelId: 3 });
     expect(roundTrip(new LimitError('The 5000×5000 image has 25000000 pixels, more than the limit of 16777216.'))).toBeInstanceOf(LimitError);
+    expect(roundTrip(new ModelIntegrityError('The model /m.onnx has SHA-256 aa…, not the expected bb….', 'bb', 'aa'))).toMatchObject({ name: 'ModelIntegrityError', expected: 'bb', actual: 'aa' });
     const format = roundTrip(new FormatError('onnx', 'field 8 at byte 12 has wire type 7.', 12));
     expect(format).toBeInstanceOf(FormatError);
     expect(format).toMatchObject({ message: 'onnx: field 8 at byte 12 has wire type 7.', offset: 12, format: 'onnx' });

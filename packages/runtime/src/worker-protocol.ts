@@ -6,7 +6,7 @@
  * or error. Errors travel as name + message + fields and are rebuilt as the same error class.
  */
 import { FormatError, LimitError, ModelError, OnebitError, UnsupportedError, UsageError, WrongFileError } from '@onebit/core';
-import { FetchError, ImageDecodeError, InputSizeError, MissingDependencyError, ModelDisposedError, ModelLoadError } from './errors.js';
+import { FetchError, ImageDecodeError, InputSizeError, MissingDependencyError, ModelDisposedError, ModelIntegrityError, ModelLoadError } from './errors.js';
 import type { LoadOptions, RgbImage } from './types.js';
 
 /** loadModel options that survive structured cloning (no onProgress function). */
@@ -29,6 +29,8 @@ export interface SerializedError {
   readonly modelId?: number;
   readonly tensorName?: string;
   readonly offset?: number;
+  readonly expected?: string;
+  readonly actual?: string;
 }
 
 export type WorkerResponse =
@@ -39,9 +41,9 @@ export type WorkerResponse =
 /** `e` as plain data: its class name, message and the typed fields the error classes carry. */
 export function serializeError(e: unknown): SerializedError {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
-  const f = e as Partial<FetchError & InputSizeError & MissingDependencyError & ModelDisposedError & ModelError & FormatError>;
+  const f = e as Partial<FetchError & InputSizeError & MissingDependencyError & ModelDisposedError & ModelError & FormatError & ModelIntegrityError>;
   const out: Record<string, unknown> = { name: e.name, message: e.message };
-  for (const key of ['url', 'status', 'width', 'height', 'channels', 'dependency', 'modelId', 'tensorName', 'offset'] as const) {
+  for (const key of ['url', 'status', 'width', 'height', 'channels', 'dependency', 'modelId', 'tensorName', 'offset', 'expected', 'actual'] as const) {
     if (f[key] !== undefined) out[key] = f[key];
   }
   return out as unknown as SerializedError;
@@ -66,6 +68,7 @@ export function deserializeError(s: SerializedError): Error {
       return new FormatError(format, text, s.offset);
     }
     case 'MissingDependencyError': return new MissingDependencyError(s.message, s.dependency ?? '');
+    case 'ModelIntegrityError': return new ModelIntegrityError(s.message, s.expected ?? '', s.actual ?? '');
     case 'ModelDisposedError': return new ModelDisposedError(s.message, s.modelId);
     case 'LimitError': return new LimitError(s.message);
     case 'UnsupportedError': return new UnsupportedError(s.message);
