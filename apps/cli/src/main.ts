@@ -4,7 +4,6 @@
  * (commander's parse errors, UsageError, RangeError/TypeError from argument checks) exit 2;
  * anything else is a bug and shows its stack.
  */
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { OnebitError, UsageError } from '@onebit/core';
 import { registerConvert } from './commands/convert.js';
@@ -12,9 +11,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerReport } from './commands/report.js';
 import { registerValidate } from './commands/validate.js';
-
-/** The installed package's version (package.json sits one level above dist/). */
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+import { version } from './version.js';
 
 const program = new Command();
 program

@@ -71,6 +71,12 @@ export class LimitError extends OnebitError {}
 /** The input tries to do something unsafe: a forbidden pickle global, a path escaping its folder. */
 export class SecurityError extends OnebitError {}
 
+/**
+ * Two inputs that must describe the same thing do not: validation reports of different models, data
+ * or preprocessing given to `report merge` or `--max-drop-vs`, or shards that overlap.
+ */
+export class MismatchError extends OnebitError {}
+
 /** The model is well-formed but cannot be used as asked (a missing tensor, a shape mismatch). */
 export class ModelError extends OnebitError {
   constructor(message: string, readonly tensorName?: string, options?: { cause?: unknown }) {

@@ -7,9 +7,10 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { FormatError } from '@onebit/core';
-import type { ImageSet } from './image-set.js';
+import type { DataDigest, ImageSet } from './image-set.js';
+import { sha256Hex } from './report-identity.js';
 import { loadPixels, type Geometry } from './resize.js';
 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
@@ -79,6 +80,17 @@ export interface ImageFolderOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * The digest of a folder's image set that every shard computes alike without reading every image:
+ * SHA-256 of the manifest text with one line `file<TAB>label<TAB>byte size` per labelled image, in
+ * order. It changes when an image is added, removed, relabelled or changes size (not when one is
+ * rewritten with exactly the same size).
+ */
+export function imageFolderDigest(dir: string, entries: readonly ImageFolderEntry[]): DataDigest {
+  const manifest = entries.map((e) => `${e.file}\t${e.label}\t${statSync(join(dir, e.file)).size}\n`).join('');
+  return { sha256: sha256Hex(manifest), of: `the manifest of ${basename(dir)}: one "file<TAB>label<TAB>byte size" line per labelled image, in labels-file order` };
+}
+
 /** Lists the labelled images of `dir` in labels-file order and decodes them with `geometry` applied. */
 export async function readImageFolder(dir: string, options: ImageFolderOptions): Promise<ImageFolderSet> {
   const labelsPath = options.labelsPath ?? findBeside(dir, LABEL_FILES);
@@ -110,7 +122,7 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
   await Promise.all([worker(), worker(), worker(), worker()]);
   return {
     n: entries.length, channels, height: crop, width: crop, pixels,
-    labels: entries.map((e) => e.label), files: entries.map((e) => e.file), labelsPath,
+    labels: entries.map((e) => e.label), files: entries.map((e) => e.file), labelsPath, digest: imageFolderDigest(dir, entries),
     ...(classNames ? { classNames } : {}),
   };
 }

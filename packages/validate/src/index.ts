@@ -23,6 +23,8 @@ export * from './image-folder.js';
 export * from './shard.js';
 export * from './merge-reports.js';
 export * from './report-json.js';
+export * from './report-identity.js';
+export * from './report-compat.js';
 export * from './cross-runtime.js';
 export * from './gates.js';
 export * from './junit.js';

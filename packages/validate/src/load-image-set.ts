@@ -14,6 +14,7 @@ import { readCifar, readCifarClassNames, type CifarVariant } from './cifar.js';
 import type { ImageSet } from './image-set.js';
 import { readImageFolder } from './image-folder.js';
 import { readMnist } from './mnist.js';
+import { sha256Hex } from './report-identity.js';
 import { loadPixels, type Geometry } from './resize.js';
 
 export type ImageSetFormat = CifarVariant | 'mnist' | 'image-folder';
@@ -90,10 +91,19 @@ async function readUniform(path: string, variant: CifarVariant | undefined): Pro
     if (labelsName === name || !existsSync(labelsPath)) {
       throw new FormatError('IDX', `${path} holds images but no labels file ${labelsName === name ? '(…labels-idx1-ubyte)' : labelsPath} was found beside it at byte 0.`, 0);
     }
-    return { ...readMnist(bytes, new Uint8Array(await readFile(labelsPath))), format: 'mnist', labelsPath };
+    const labelsBytes = new Uint8Array(await readFile(labelsPath));
+    const digest = { sha256: sha256Hex(concat(bytes, labelsBytes)), of: `the bytes of ${name} followed by those of ${labelsName}` };
+    return { ...readMnist(bytes, labelsBytes), format: 'mnist', labelsPath, digest };
   }
   const set = readCifar(bytes, variant);
   const namesPath = join(dirname(path), set.variant === 'cifar10' ? 'batches.meta.txt' : 'fine_label_names.txt');
   const classNames = existsSync(namesPath) ? readCifarClassNames(await readFile(namesPath, 'utf8')) : undefined;
-  return { ...set, format: set.variant, labelsPath: path, ...(classNames ? { classNames } : {}) };
+  return { ...set, format: set.variant, labelsPath: path, digest: { sha256: sha256Hex(bytes), of: `the bytes of ${basename(path)}` }, ...(classNames ? { classNames } : {}) };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

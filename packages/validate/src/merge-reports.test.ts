@@ -5,8 +5,9 @@
  * tests, so declaring it in package.json would make a cycle) on CIFAR-10 test images 0–79 in 4
  * shards of 20; plus the refusals.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FormatError, tensor } from '@onebit/core';
+import { FormatError, MismatchError, tensor } from '@onebit/core';
 import { convertToOnnx } from '@onebit/convert';
 import { sharedPath } from '@onebit/data';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ const json = (r: object): ReportJson => JSON.parse(JSON.stringify(r)) as ReportJ
 
 /** The fields a merge must reproduce exactly (everything except timings and the shard's range). */
 function accuracyFields(r: ReportJson): object {
-  const { sessionCreationMs: _s, inferenceMs: _i, throughput: _t, batchLatencyMs: _b, mergedFrom: _m, ...rest } = r;
+  const { sessionCreationMs: _s, inferenceMs: _i, throughput: _t, batchLatencyMs: _b, mergedFrom: _m, shards: _h, ...rest } = r;
   return rest;
 }
 
@@ -80,9 +81,45 @@ describe('mergeReports', () => {
     const names = ['s1.json', 's2.json', 's3.json'];
     expect(() => mergeReports([shards[0]!, shards[2]!], [names[0]!, names[2]!])).toThrow('s3.json starts at image 20 but the shards before it end at 10; a shard is missing.');
     expect(() => mergeReports([shards[0]!, shards[1]!], names)).toThrow('the shards end at image 20 of 30; a shard is missing.');
-    expect(() => mergeReports([shards[0]!, shards[0]!, shards[1]!, shards[2]!], ['a', 'b', 'c', 'd'])).toThrow('b starts at image 0 but the shards before it end at 10; shards overlap.');
-    expect(() => mergeReports([shards[0]!, { ...shards[1]!, preprocess: 'cifar-torchvision' }, shards[2]!], names)).toThrow(FormatError);
-    expect(() => mergeReports([shards[0]!, { ...shards[1]!, preprocess: 'cifar-torchvision' }, shards[2]!], names)).toThrow('s2.json has preprocess "cifar-torchvision" but s1.json has "raw255"; shards must come from the same run settings.');
+    expect(() => mergeReports([shards[0]!, { ...shards[1]!, range: { ...shards[1]!.range, start: 5 } }, shards[2]!], names)).toThrow('s2.json starts at image 5 but the shards before it end at 10; shards overlap.');
     expect(() => mergeReports([{ n: 3 } as unknown as ReportJson], ['x.json'])).toThrow('x.json is not a onebit validation report with per-image labels and top-k classes (range, labels, topK).');
+  });
+
+  it('EXPECTED FAILURE: a shard given twice, by copy or by a second run of the same range, is refused (MismatchError)', async () => {
+    const { shards } = await shardsAndWhole({ model: meanRgb, data: cifar, preprocess: 'raw255', threads: 1, limit: 30 }, 3);
+    expect(() => mergeReports([shards[0]!, shards[1]!, shards[0]!, shards[2]!], ['a', 'b', 'c', 'd'])).toThrow(MismatchError);
+    expect(() => mergeReports([shards[0]!, shards[1]!, shards[0]!, shards[2]!], ['a', 'b', 'c', 'd'])).toThrow('c is the same report as a (identical content); give each shard once.');
+    const rerun = { ...shards[1]!, inferenceMs: shards[1]!.inferenceMs + 1 };
+    expect(() => mergeReports([shards[0]!, shards[1]!, rerun, shards[2]!], ['a', 'b', 'c', 'd'])).toThrow('c and b both cover images 10–19; give each shard once.');
+  });
+
+  it('EXPECTED FAILURE: shards of another model, data set, preprocessing or schema are refused by content, not file name', async () => {
+    const { shards } = await shardsAndWhole({ model: meanRgb, data: cifar, preprocess: 'raw255', threads: 1, limit: 30 }, 3);
+    const [s1, s2, s3] = shards as [ReportJson, ReportJson, ReportJson];
+    const names = ['s1.json', 's2.json', 's3.json'];
+    // The same model under another file name merges; another model under the same name does not.
+    expect(mergeReports([{ ...s1, model: 'a.onnx' }, { ...s2, model: 'b.onnx' }, s3], names).n).toBe(30);
+    expect(s1.modelSha256).toBe('3c63599fd88f60992571919a7efc27a2dca8cf0c6aabf3a29d7e1c9dd99f0e30'); // sha256sum test-data/mean-rgb.onnx
+    const otherModel = json(await validateModel({ model: meanRgb, modelSha256: 'ab'.repeat(32), data: cifar, preprocess: 'raw255', threads: 1, limit: 30, shard: { index: 2, count: 3 } }));
+    expect(() => mergeReports([{ ...s1, model: 'm.onnx' }, { ...otherModel, model: 'm.onnx' }, s3], names)).toThrow(
+      `s2.json measured model sha256 abababababab… (m.onnx) but s1.json measured sha256 3c63599fd88f… (m.onnx); merge only shards of one model.`);
+    const otherData = { ...cifar, digest: { sha256: '0'.repeat(64), of: 'test' } };
+    const s2OtherData = json(await validateModel({ model: meanRgb, data: otherData, preprocess: 'raw255', threads: 1, limit: 30, shard: { index: 2, count: 3 } }));
+    expect(() => mergeReports([s1, s2OtherData, s3], names)).toThrow(MismatchError);
+    expect(() => mergeReports([s1, s2OtherData, s3], names)).toThrow(/^s2\.json measured data sha256 000000000000… \(unnamed\) but s1\.json measured sha256 [0-9a-f]{12}… \(unnamed\); merge only shards of one data set\.$/);
+    const s2Unit = json(await validateModel({ model: meanRgb, data: cifar, preprocess: 'unit', threads: 1, limit: 30, shard: { index: 2, count: 3 } }));
+    expect(() => mergeReports([s1, s2Unit, s3], names)).toThrow(
+      's2.json used preprocessing [{"name":"unit","scale":0.00392156862745098,"mean":[0],"std":[1]},null] but s1.json used [{"name":"raw255","scale":1,"mean":[0],"std":[1]},null]; merge only shards validated with the same preprocessing.');
+    const { schemaVersion: _v, ...old } = s2;
+    expect(() => mergeReports([s1, old as ReportJson, s3], names)).toThrow(FormatError);
+    expect(() => mergeReports([s1, old as ReportJson, s3], names)).toThrow("report: s2.json has no schemaVersion, so it was written by an older onebit and does not record which model, data and preprocessing it measured; regenerate it with this onebit's `onebit validate … --json`.");
+    expect(() => mergeReports([s1, { ...s2, schemaVersion: 2 }, s3], names)).toThrow("report: s2.json has schemaVersion 2 but this onebit reads schema 1; regenerate it with this onebit's `onebit validate … --json`.");
+  });
+
+  it('a merged report lists each shard with the SHA-256 of its content and its image range', async () => {
+    const { shards } = await shardsAndWhole({ model: meanRgb, data: cifar, preprocess: 'raw255', threads: 1, limit: 30 }, 3);
+    const merged = mergeReports(shards, ['s1.json', 's2.json', 's3.json']);
+    expect(merged.shards!.map(({ name, start, end }) => [name, start, end])).toEqual([['s1.json', 0, 10], ['s2.json', 10, 20], ['s3.json', 20, 30]]);
+    expect(merged.shards!.every((s, i) => s.sha256 === createHash('sha256').update(JSON.stringify(shards[i])).digest('hex'))).toBe(true);
   });
 });

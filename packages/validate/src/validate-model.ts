@@ -12,11 +12,16 @@ import { parity } from './parity.js';
 import { planModelInput, toChannelsLast, type InputLayout } from './model-input.js';
 import { applyPreprocess, getPreprocess, type PreprocessPreset } from './preprocess.js';
 import { createRunner, type RuntimeName } from './runner.js';
+import { REPORT_SCHEMA_VERSION, TOOL, imageSetDigest, preprocessingRecord, runtimeVersion, sha256Hex, type ReportIdentity } from './report-identity.js';
 import { shardRange, type Shard } from './shard.js';
 
 export interface ValidateOptions {
   /** ONNX model bytes: one float32 image input (NCHW or NHWC, as it declares), first output = logits [N, classes]. */
   model: Uint8Array;
+  /** SHA-256 (hex) recorded as the model's; default: of `model` (the CLI gives the file's, e.g. of a .onebit container). */
+  modelSha256?: string;
+  /** The tool recorded in the report (default "@onebit/validate <version>"). */
+  tool?: string;
   data: ImageSet;
   /** A registered preprocessing preset ('raw255' | 'cifar-torchvision' | 'imagenet' | …) or a custom one. Geometry (resize/crop) must already be applied to `data`. */
   preprocess: string | PreprocessPreset;
@@ -35,7 +40,7 @@ export interface ValidateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface ValidationReport extends AccuracyReport {
+export interface ValidationReport extends AccuracyReport, ReportIdentity {
   runtime: RuntimeName;
   /** The runner's description, e.g. "onnxruntime-node 1.30.0 (2 threads)". */
   runtimeName: string;
@@ -122,7 +127,16 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
     await runner.dispose();
   }
 
+  const digest = data.digest ?? imageSetDigest(data);
   const report: ValidationReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: opts.tool ?? TOOL,
+    modelSha256: opts.modelSha256 ?? sha256Hex(opts.model),
+    dataSha256: digest.sha256,
+    dataDigest: digest.of,
+    preprocessing: preprocessingRecord(preset),
+    runtimeVersion: runtimeVersion(runtime),
+    threads: opts.threads ?? 2,
     ...accuracyReport(logits, Array.prototype.slice.call(data.labels, first, end) as number[], Math.max(numClasses, 1)),
     runtime,
     runtimeName: runner.name,

@@ -10,6 +10,7 @@ import { validateModel, type ValidateOptions, type ValidationReport } from './va
 export interface RuntimeSummary {
   runtime: RuntimeName;
   runtimeName: string;
+  runtimeVersion: string;
   top1Error: number;
   top5Error: number;
   sessionCreationMs: number;
@@ -42,7 +43,7 @@ export async function validateRuntimes(opts: ValidateRuntimesOptions): Promise<M
   const report: MultiRuntimeReport = {
     ...first,
     runtimes: reports.map((r) => ({
-      runtime: r.runtime, runtimeName: r.runtimeName, top1Error: r.top1Error, top5Error: r.top5Error,
+      runtime: r.runtime, runtimeName: r.runtimeName, runtimeVersion: r.runtimeVersion, top1Error: r.top1Error, top5Error: r.top5Error,
       sessionCreationMs: r.sessionCreationMs, inferenceMs: r.inferenceMs, throughput: r.throughput, batchLatencyMs: r.batchLatencyMs,
     })),
     crossRuntime: crossRuntimeParity(reports.map((r) => ({ runtime: r.runtime, logits: r.logits })), first.numClasses, first.range.start),

@@ -2,14 +2,13 @@
  * `onebit report merge shard-*.json -o report.json`: combines the JSON reports of `--shard i/n`
  * runs into the report a single run over all the images gives (mergeReports in @onebit/validate)
  * and prints its summary. Fails, naming the file, when shards overlap, miss images or differ in
- * model, data, runtime or preprocessing. The same gates as `validate` (--expect-top1-error,
+ * model, data (by SHA-256), runtime, preprocessing or report schema, or when a shard is given twice. The same gates as `validate` (--expect-top1-error,
  * --min-agreement, --max-drop-vs) apply to the merged numbers and exit 1 when one fails; --junit
  * writes one test case per check, so a CI matrix gates once, on all its shards together.
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { FormatError } from '@onebit/core';
-import { evaluateGates, formatReportJson, mergeReports, toJUnit, type ReportJson } from '@onebit/validate';
+import { checkBaseline, evaluateGates, formatReportJson, mergeReports, parseReportJson, toJUnit } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
 import { readInput } from '../read-input.js';
 import { gateSpec, printReport } from './validate.js';
@@ -24,20 +23,14 @@ export function registerReport(program: Command): void {
     .requiredOption('-o, --out <report.json>', 'merged report to write')
     .option('--junit <report.xml>', 'write JUnit XML of the merged report, one test case per check')
     .option('--expect-top1-error <bound>', "gate on the merged top-1 error, e.g. '<=0.039'")
-    .option('--max-drop-vs <file-and-pp...>', "gate: '<reference.json> 0.5pp': merged top-1 error may rise at most 0.5 points over that report's")
+    .option('--max-drop-vs <file-and-pp...>', "gate: '<baseline.json> 0.5pp': merged top-1 error may rise at most 0.5 points over that report's (same data, images and preprocessing)")
     .option('--min-agreement <fraction>', 'gate on the merged top-1 agreement with the reference, e.g. 1.0')
     .action((files: string[], opts: { out: string; junit?: string; expectTop1Error?: string; maxDropVs?: string[]; minAgreement?: string }) => {
       const gates = gateSpec(opts);
-      const reports = files.map((file) => {
-        try {
-          return JSON.parse(new TextDecoder().decode(readInput(file, 'shard report'))) as ReportJson;
-        } catch (e) {
-          if (e instanceof SyntaxError) throw new FormatError('report', `${file} is not JSON: ${e.message}.`);
-          throw e;
-        }
-      });
+      const reports = files.map((file) => parseReportJson(new TextDecoder().decode(readInput(file, 'shard report')), basename(file)));
       const merged = mergeReports(reports, files.map((f) => basename(f)));
-      const checks = evaluateGates(merged, gates);
+      if (gates.baseline) checkBaseline(gates.baseline.report, merged, gates.baseline.name);
+      const checks = evaluateGates(merged, gates.spec);
       writeFileAtomic(opts.out, formatReportJson({ ...merged, checks }), files);
       if (opts.junit) {
         writeFileAtomic(opts.junit, toJUnit(`${merged.model ?? 'model'} on ${merged.data ?? 'data'} (${files.length} shards merged)`, checks, {

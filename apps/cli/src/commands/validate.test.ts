@@ -6,7 +6,7 @@
  * binary-wide-resnet fixture, converted with no graph, is validated with the preset its metadata names.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,13 +63,52 @@ describe('onebit validate (built CLI)', () => {
     expect(merged.status).toBe(0);
     expect(merged.stdout).toContain('merged       2 shard reports');
     const strip = (file: string): Record<string, unknown> => {
-      const { sessionCreationMs: _s, inferenceMs: _i, throughput: _t, batchLatencyMs: _b, mergedFrom: _m, ...rest } = JSON.parse(readFileSync(join(out, file), 'utf8')) as Record<string, unknown>;
+      const { sessionCreationMs: _s, inferenceMs: _i, throughput: _t, batchLatencyMs: _b, mergedFrom: _m, shards: _h, tool, ...rest } = JSON.parse(readFileSync(join(out, file), 'utf8')) as Record<string, unknown>;
+      expect(tool).toMatch(/^onebit \d+\.\d+\.\d+/);
       return rest;
     };
     expect(strip('merged.json')).toEqual(strip('all.json'));
     const bad = onebit('report', 'merge', join(out, 'shard-2.json'), '-o', join(out, 'bad.json'));
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('error: report: shard-2.json starts at image 150 but the shards before it end at 0; a shard is missing.');
+    expect(bad.stderr.trim()).toBe('error: shard-2.json starts at image 150 but the shards before it end at 0; a shard is missing.');
+  });
+
+  it('EXPECTED FAILURE: report merge refuses shards of other preprocessing, a shard given twice and a report without schemaVersion (exit 1, one sentence); a renamed copy of the model merges', () => {
+    const common = ['--data', data, '--limit', '40', '--threads', '1'];
+    const renamed = join(out, 'renamed-mean-rgb.onnx');
+    copyFileSync(model, renamed);
+    expect(onebit('validate', model, ...RAW, ...common, '--shard', '1/2', '--json', join(out, 'm1.json')).status).toBe(0);
+    expect(onebit('validate', renamed, ...RAW, ...common, '--shard', '2/2', '--json', join(out, 'm2.json')).status).toBe(0);
+    expect(onebit('validate', model, '--preprocess', 'unit', ...common, '--shard', '2/2', '--json', join(out, 'm2-unit.json')).status).toBe(0);
+    const ok = onebit('report', 'merge', join(out, 'm1.json'), join(out, 'm2.json'), '-o', join(out, 'm.json'));
+    expect(ok.status).toBe(0);
+    const pre = onebit('report', 'merge', join(out, 'm1.json'), join(out, 'm2-unit.json'), '-o', join(out, 'x.json'));
+    expect(pre.status).toBe(1);
+    expect(pre.stderr.trim()).toBe('error: m2-unit.json used preprocessing [{"name":"unit","scale":0.00392156862745098,"mean":[0],"std":[1]},null] but m1.json used [{"name":"raw255","scale":1,"mean":[0],"std":[1]},null]; merge only shards validated with the same preprocessing.');
+    copyFileSync(join(out, 'm1.json'), join(out, 'm1-copy.json'));
+    const twice = onebit('report', 'merge', join(out, 'm1.json'), join(out, 'm2.json'), join(out, 'm1-copy.json'), '-o', join(out, 'x.json'));
+    expect(twice.status).toBe(1);
+    expect(twice.stderr.trim()).toBe('error: m1-copy.json is the same report as m1.json (identical content); give each shard once.');
+    const { schemaVersion: _v, ...old } = JSON.parse(readFileSync(join(out, 'm2.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(out, 'old.json'), JSON.stringify(old));
+    const legacy = onebit('report', 'merge', join(out, 'm1.json'), join(out, 'old.json'), '-o', join(out, 'x.json'));
+    expect(legacy.status).toBe(1);
+    expect(legacy.stderr.trim()).toBe("error: report: old.json has no schemaVersion, so it was written by an older onebit and does not record which model, data and preprocessing it measured; regenerate it with this onebit's `onebit validate … --json`.");
+  });
+
+  it('EXPECTED FAILURE: --max-drop-vs refuses a baseline of other images or preprocessing before running (exit 1, one sentence) and gates against a matching one', () => {
+    const common = ['--data', data, '--threads', '1'];
+    expect(onebit('validate', model, ...RAW, ...common, '--limit', '40', '--json', join(out, 'base.json')).status).toBe(0);
+    const same = onebit('validate', model, ...RAW, ...common, '--limit', '40', '--max-drop-vs', join(out, 'base.json'), '0.5pp');
+    expect(same.status).toBe(0);
+    expect(same.stdout).toContain('PASS --max-drop-vs: top-1 error 90.00 % vs 90.00 % in base.json: a drop of 0.00 pp, within the limit 0.5 pp');
+    const fewer = onebit('validate', model, ...RAW, ...common, '--limit', '30', '--max-drop-vs', join(out, 'base.json'), '0.5pp');
+    expect(fewer.status).toBe(1);
+    expect(fewer.stderr.trim()).toBe("error: base.json measured 40 images (0–39 of 40) but this run measures 30 images (0–29 of 30); use the baseline's --limit and --shard or regenerate it with this run's.");
+    expect(fewer.stdout).toBe('');
+    const unit = onebit('validate', model, '--preprocess', 'unit', ...common, '--limit', '40', '--max-drop-vs', join(out, 'base.json'), '0.5pp');
+    expect(unit.status).toBe(1);
+    expect(unit.stderr.trim()).toMatch(/^error: base\.json used preprocessing \[\{"name":"raw255".* but this run uses \[\{"name":"unit".*; pass the baseline's --preprocess\/--mean\/--std\/--size\/--crop or regenerate the baseline with this run's\.$/);
   });
 
   it('a binary-wide-resnet checkpoint converts with no graph, and validate takes cifar-wrn from the model metadata', () => {

@@ -8,18 +8,19 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { FormatError, UsageError } from '@onebit/core';
+import { UsageError } from '@onebit/core';
 import { containerToOnnx, detectFormat } from '@onebit/convert';
 import { resolveAsset } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
 import {
-  RUNTIMES, customPreprocess, describeGeometry, evaluateGates, formatReportJson, getPreprocess, loadImageSet, misclassified, parseErrorBound, parseFraction, preprocessNames,
-  parsePercentagePoints, parseShard, readNpy, renderHtmlReport, shardRange, thumbnails, toJUnit, validateRuntimes,
-  type Check, type GateSpec, type MultiRuntimeReport, type RuntimeName,
+  RUNTIMES, checkBaseline, customPreprocess, describeGeometry, evaluateGates, formatReportJson, getPreprocess, imageSetDigest, loadImageSet, misclassified, parseErrorBound, parseFraction,
+  parseReportJson, preprocessNames, preprocessingRecord, parsePercentagePoints, parseShard, readNpy, renderHtmlReport, sha256Hex, shardRange, thumbnails, toJUnit, validateRuntimes,
+  type Check, type GateSpec, type MultiRuntimeReport, type ReportJson, type RuntimeName,
 } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
 import { progressBar } from '../progress.js';
 import { readInput } from '../read-input.js';
+import { TOOL } from '../version.js';
 
 export interface ValidateCommandOptions {
   data?: string;
@@ -76,7 +77,7 @@ export function registerValidate(program: Command): void {
     .option('--crop <n>', 'centre crop n×n after resizing')
     .option('--shard <i/n>', 'validate only the i-th of n contiguous blocks of the images (merge with `onebit report merge`)')
     .option('--expect-top1-error <bound>', "gate: top-1 error bound, e.g. '<=0.039'")
-    .option('--max-drop-vs <file-and-pp...>', "gate: '<reference.json> 0.5pp': top-1 error may rise at most 0.5 points over that report's")
+    .option('--max-drop-vs <file-and-pp...>', "gate: '<baseline.json> 0.5pp': top-1 error may rise at most 0.5 points over that report's (which must have measured the same data, images and preprocessing)")
     .option('--min-agreement <fraction>', 'gate: minimum top-1 agreement with --reference and between runtimes, e.g. 1.0')
     .option('--per-class', 'print the per-class accuracy table')
     .action(async (model: string, opts: ValidateCommandOptions) => {
@@ -101,25 +102,27 @@ function numberList(value: string | undefined, flag: string): number[] | undefin
   return list;
 }
 
-/** Parses the gate flags; `--max-drop-vs` reads the reference report's top-1 error. */
-export function gateSpec(opts: Pick<ValidateCommandOptions, 'expectTop1Error' | 'maxDropVs' | 'minAgreement'>): GateSpec {
+/** The gates asked for, and the `--max-drop-vs` baseline report (schema-checked; checkBaseline compares it with the run). */
+export interface Gates {
+  spec: GateSpec;
+  baseline?: { name: string; report: ReportJson };
+}
+
+/** Parses the gate flags; `--max-drop-vs` reads the baseline report, refusing one without the current schemaVersion. */
+export function gateSpec(opts: Pick<ValidateCommandOptions, 'expectTop1Error' | 'maxDropVs' | 'minAgreement'>): Gates {
   const spec: GateSpec = {};
+  let baseline: Gates['baseline'];
   if (opts.expectTop1Error !== undefined) spec.expectTop1Error = parseErrorBound(opts.expectTop1Error);
   if (opts.maxDropVs !== undefined) {
     const [file, pp, ...extra] = opts.maxDropVs;
     if (file === undefined || pp === undefined || extra.length) throw new RangeError(`--max-drop-vs takes a report file and a drop like '0.5pp', got '${opts.maxDropVs.join(' ')}'.`);
-    let ref: { top1Error?: unknown };
-    try {
-      ref = JSON.parse(new TextDecoder().decode(readInput(file, '--max-drop-vs report'))) as { top1Error?: unknown };
-    } catch (e) {
-      if (e instanceof SyntaxError) throw new FormatError('report', `${file} is not JSON: ${e.message}.`);
-      throw e;
-    }
-    if (typeof ref.top1Error !== 'number') throw new FormatError('report', `${file} has no numeric top1Error; it is not a onebit validation report.`);
-    spec.maxDropVs = { name: basename(file), referenceTop1Error: ref.top1Error, maxDropPp: parsePercentagePoints(pp) };
+    const maxDropPp = parsePercentagePoints(pp);
+    const report = parseReportJson(new TextDecoder().decode(readInput(file, '--max-drop-vs report')), basename(file));
+    spec.maxDropVs = { name: basename(file), referenceTop1Error: report.top1Error, maxDropPp };
+    baseline = { name: basename(file), report };
   }
   if (opts.minAgreement !== undefined) spec.minAgreement = parseFraction(opts.minAgreement, '--min-agreement');
-  return spec;
+  return { spec, ...(baseline ? { baseline } : {}) };
 }
 
 export async function validateFile(modelPath: string, opts: ValidateCommandOptions): Promise<ValidateFileReport> {
@@ -155,14 +158,24 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
     range: (n) => (shard ? shardRange(Math.min(n, limit ?? n), shard) : [0, Math.min(n, limit ?? n)]),
     onProgress: (done, total) => decodeBar.update(done, total),
   }).finally(() => decodeBar.stop());
+  const resizeFilter = Object.keys(geometry).length ? describeGeometry(geometry) : undefined;
+  if (gates.baseline) {
+    // Refuse a baseline of other data, images or preprocessing before spending time on inference.
+    const total = Math.min(data.n, limit ?? data.n);
+    const [start, end] = shard ? shardRange(total, shard) : [0, total];
+    checkBaseline(gates.baseline.report, {
+      data: basename(dataPath), dataSha256: (data.digest ?? imageSetDigest(data)).sha256, n: end - start, range: { start, end, total },
+      preprocess: preset.name, preprocessing: preprocessingRecord(preset), ...(resizeFilter ? { resizeFilter } : {}),
+    }, gates.baseline.name);
+  }
 
   const bar = progressBar(`validate ${basename(modelPath)}`);
   let result: MultiRuntimeReport;
   try {
     result = await validateRuntimes({
-      model, data, preprocess: preset, runtimes,
+      model, modelSha256: sha256Hex(input), tool: TOOL, data, preprocess: preset, runtimes,
       batchSize: positiveInt(opts.batchSize, '--batch-size') ?? 50,
-      ...(Object.keys(geometry).length ? { resizeFilter: describeGeometry(geometry) } : {}),
+      ...(resizeFilter ? { resizeFilter } : {}),
       ...(limit !== undefined ? { limit } : {}),
       ...(threads !== undefined ? { threads } : {}),
       ...(shard ? { shard } : {}),
@@ -174,7 +187,7 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   }
   const total = result.range?.total ?? result.n;
   if (limit !== undefined && limit > total) console.error(`note: --limit ${limit} is more than the ${total} images in ${basename(dataPath)}; validating all ${total}.`);
-  const checks = evaluateGates(result, gates);
+  const checks = evaluateGates(result, gates.spec);
   const report: ValidateFileReport = Object.assign(result, {
     model: basename(modelPath), data: basename(dataPath),
     ...(data.classNames ? { classNames: data.classNames } : {}),
