@@ -7,7 +7,7 @@
  * bytes; a changed one is re-encoded from its plain data plus its passThrough. Subgraphs of
  * If/Loop/Scan are nested OnnxGraphs; their values may be untyped (elemType undefined).
  */
-import { LimitError, UnsupportedError } from '@onebit/core';
+import { LimitError, type TensorBudget, UnsupportedError } from '@onebit/core';
 import { DATA_TYPE, dtypeOfDataType, isKnownDataType } from './data-type.js';
 import { int64ToBigInt } from './int64.js';
 import type { OnnxAttribute, OnnxGraph, OnnxInitializer, OnnxNode, ValueInfo } from './model.js';
@@ -52,7 +52,8 @@ const scalarFields = (bytes: Uint8Array): WireField[] => splitFields(bytes, 'a r
 // ---- GraphProto: node 1, name 2, initializer 5, doc_string 10, input 11, output 12, value_info 13
 const GRAPH_INTERPRETED = new Set([1, 2, 5, 10, 11, 12, 13]);
 
-export function decodeGraph(bytes: Uint8Array, depth = 0): OnnxGraph {
+/** Decodes GraphProto bytes; `budget` (decodeModel's maxTensorBytes) is charged for every tensor decoded, subgraphs included. */
+export function decodeGraph(bytes: Uint8Array, depth = 0, budget?: TensorBudget): OnnxGraph {
   const fields = splitFields(bytes, 'a GraphProto');
   const scalars = proto.GraphProto.decode(pick(fields, new Set([2, 10])));
   const name = scalars.name ?? '';
@@ -62,7 +63,7 @@ export function decodeGraph(bytes: Uint8Array, depth = 0): OnnxGraph {
   const carried: Uint8Array[] = [];
   const anchors: (string | undefined)[] = [];
   of(5).forEach((t, i) => {
-    const init = decodeTensorBytes(t, `initializer ${i} of graph "${name}"`);
+    const init = decodeTensorBytes(t, `initializer ${i} of graph "${name}"`, budget);
     if (init) initializers.push(init);
     else {
       // a data type or layout onebit does not interpret: kept whole, written back after the same neighbour
@@ -74,7 +75,7 @@ export function decodeGraph(bytes: Uint8Array, depth = 0): OnnxGraph {
   if (passThrough && anchors.length) CARRIED_ANCHORS.set(passThrough, anchors);
   const graph: OnnxGraph = {
     name,
-    nodes: of(1).map((n, i) => decodeNode(n, i, depth)),
+    nodes: of(1).map((n, i) => decodeNode(n, i, depth, budget)),
     initializers,
     inputs: of(11).map((v) => decodeValueInfo(v)),
     outputs: of(12).map((v) => decodeValueInfo(v)),
@@ -131,14 +132,14 @@ export function encodeGraphBytes(g: OnnxGraph): Uint8Array {
 const NODE_SCALARS = new Set([1, 2, 3, 4, 6, 7]);
 const NODE_INTERPRETED = new Set([1, 2, 3, 4, 5, 6, 7]);
 
-function decodeNode(bytes: Uint8Array, index: number, depth: number): OnnxNode {
+function decodeNode(bytes: Uint8Array, index: number, depth: number, budget: TensorBudget | undefined): OnnxNode {
   const fields = splitFields(bytes, `node ${index}`);
   const p = proto.NodeProto.decode(pick(fields, NODE_SCALARS));
   const outputs = p.output ?? [];
   const label = p.name ? `node "${p.name}"` : outputs[0] ? `the node making "${outputs[0]}"` : `node ${index}`;
   const attributes: Record<string, OnnxAttribute> = {};
   for (const a of fields.filter((f) => f.number === 5).map(payload)) {
-    const [name, value] = decodeAttribute(a, label, depth);
+    const [name, value] = decodeAttribute(a, label, depth, budget);
     attributes[name] = value;
   }
   const node: OnnxNode = {
@@ -175,14 +176,14 @@ const utf8Encoder = new TextEncoder();
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-function decodeAttribute(bytes: Uint8Array, node: string, depth: number): [string, OnnxAttribute] {
+function decodeAttribute(bytes: Uint8Array, node: string, depth: number, budget: TensorBudget | undefined): [string, OnnxAttribute] {
   const fields = splitFields(bytes, `an attribute of ${node}`);
   const a = proto.AttributeProto.decode(pick(fields, ATTRIBUTE_SCALARS));
   const name = a.name ?? '';
   const label = `attribute "${name}" of ${node}`;
   const sub = (n: number): Uint8Array[] => fields.filter((f) => f.number === n).map(payload);
   const type = a.type || inferType(a, sub);
-  const tensor = (t: Uint8Array, what: string): OnnxInitializer | undefined => decodeTensorBytes(t, what);
+  const tensor = (t: Uint8Array, what: string): OnnxInitializer | undefined => decodeTensorBytes(t, what, budget);
   let value: OnnxAttribute | undefined;
   switch (type) {
     case AT.FLOAT: value = { type: 'float', value: a.f ?? 0 }; break;
@@ -197,7 +198,7 @@ function decodeAttribute(bytes: Uint8Array, node: string, depth: number): [strin
       value = t && { type: 'tensor', value: t };
       break;
     }
-    case AT.GRAPH: value = { type: 'graph', value: decodeGraph(sub(6)[0] ?? new Uint8Array(), depth + 1) }; break;
+    case AT.GRAPH: value = { type: 'graph', value: decodeGraph(sub(6)[0] ?? new Uint8Array(), depth + 1, budget) }; break;
     case AT.FLOATS: value = { type: 'floats', value: [...(a.floats ?? [])] }; break;
     case AT.INTS: {
       const bigs = (a.ints ?? []).map((v) => int64ToBigInt(v));
@@ -210,7 +211,7 @@ function decodeAttribute(bytes: Uint8Array, node: string, depth: number): [strin
       value = ts.every((t) => t) ? { type: 'tensors', value: ts as OnnxInitializer[] } : undefined;
       break;
     }
-    case AT.GRAPHS: value = { type: 'graphs', value: sub(11).map((g) => decodeGraph(g, depth + 1)) }; break;
+    case AT.GRAPHS: value = { type: 'graphs', value: sub(11).map((g) => decodeGraph(g, depth + 1, budget)) }; break;
     default: break;
   }
   // TYPE_PROTO(S), SPARSE_TENSOR(S), ref_attr_name, a tensor onebit cannot interpret, a future type: kept whole

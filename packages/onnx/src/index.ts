@@ -1,8 +1,8 @@
 /** @onebit/onnx: read and write ONNX ModelProto as plain data, build graphs, emit packed 1-bit weights. */
 export type { OnnxAttribute, OnnxExternalData, OnnxGraph, OnnxInitializer, OnnxModel, OnnxNode, OnnxOpsetImport, ValueInfo } from './model.js';
-export { decodeModel, encodeModel } from './model-proto.js';
+export { decodeModel, encodeModel, defaultMaxOnnxTensorBytes, type DecodeModelOptions } from './model-proto.js';
 export { sniffOnnx } from './sniff.js';
-export { resolveExternalData, type ReadExternalFile } from './external-data.js';
+export { resolveExternalData, DEFAULT_MAX_EXTERNAL_BYTES, type ReadExternalFile, type ResolveExternalDataOptions } from './external-data.js';
 export { DATA_TYPE, dtypeOfDataType } from './data-type.js';
 export { MAX_TENSOR_ELEMENTS } from './tensor-proto.js';
 export { MAX_GRAPH_DEPTH } from './graph-proto.js';

@@ -5,7 +5,7 @@
  * Lossless: decodeModel then encodeModel with nothing changed gives the input bytes back; fields
  * onebit does not interpret are kept in `passThrough` (see model.ts) and written back.
  */
-import { FormatError, OnebitError, TruncatedError, WrongFileError, describeWrongFile, sentenceCase } from '@onebit/core';
+import { FormatError, OnebitError, TensorBudget, TruncatedError, WrongFileError, describeWrongFile, sentenceCase } from '@onebit/core';
 import { decodeGraph, encodeGraphBytes } from './graph-proto.js';
 import { assemble, bytesEqual, messageField, payload, pick, rest, splitFields } from './wire-fields.js';
 import { int64ToNumber } from './int64.js';
@@ -13,8 +13,26 @@ import type { OnnxModel } from './model.js';
 import { type onnx, proto } from './proto.js';
 import { sniffOnnx } from './sniff.js';
 
-/** Decodes a serialized ModelProto; `name` (e.g. the file name) is used in wrong-file messages. */
-export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxModel {
+export interface DecodeModelOptions {
+  /**
+   * Most bytes all decoded tensors (initializers and tensor attributes, subgraphs included) may take
+   * together, charged before each is allocated; default 64 MiB + 8 × the file size
+   * (defaultMaxOnnxTensorBytes: a packed varint of 1 byte can decode to an 8-byte int64).
+   */
+  maxTensorBytes?: number;
+}
+
+/** The default maxTensorBytes of decodeModel for a file of `fileBytes` bytes. */
+export function defaultMaxOnnxTensorBytes(fileBytes: number): number {
+  return 64 * 1024 ** 2 + 8 * fileBytes;
+}
+
+/**
+ * Decodes a serialized ModelProto; `name` (e.g. the file name) is used in wrong-file messages.
+ * Throws WrongFileError, FormatError/TruncatedError, UnsupportedError, or LimitError (naming the
+ * option that raises it).
+ */
+export function decodeModel(bytes: Uint8Array, name = 'the ONNX file', options: DecodeModelOptions = {}): OnnxModel {
   const wrong = describeWrongFile(bytes, name);
   if (wrong) throw new WrongFileError(sentenceCase(wrong));
   if (!sniffOnnx(bytes)) {
@@ -26,7 +44,7 @@ export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxMode
     throw wrapProtobufError(err);
   }
   try {
-    return decodeValidated(bytes, name);
+    return decodeValidated(bytes, name, new TensorBudget(options.maxTensorBytes ?? defaultMaxOnnxTensorBytes(bytes.length)));
   } catch (err) {
     // A sub-message can be corrupt where the whole-message check above does not look (bytes fields
     // onebit decodes as messages): still a corrupt file, never a crash.
@@ -36,7 +54,7 @@ export function decodeModel(bytes: Uint8Array, name = 'the ONNX file'): OnnxMode
 }
 
 /** decodeModel's work once protobufjs has accepted the whole message. */
-function decodeValidated(bytes: Uint8Array, name: string): OnnxModel {
+function decodeValidated(bytes: Uint8Array, name: string, budget: TensorBudget): OnnxModel {
   const fields = splitFields(bytes, 'the ModelProto');
   const p = proto.ModelProto.decode(pick(fields, MODEL_SCALARS));
   const graphField = fields.filter((f) => f.number === 7).pop();
@@ -52,7 +70,7 @@ function decodeValidated(bytes: Uint8Array, name: string): OnnxModel {
     modelVersion: int64ToNumber(p.modelVersion, 'model_version'),
     docString: p.docString ?? '',
     metadata,
-    graph: decodeGraph(payload(graphField)),
+    graph: decodeGraph(payload(graphField), 0, budget),
   };
   const passThrough = rest(fields, MODEL_INTERPRETED);
   if (passThrough) model.passThrough = passThrough;

@@ -8,7 +8,7 @@
  * tensor onebit cannot represent (STRING, complex, 8/4/2-bit types, segments) is left to the caller
  * to carry whole.
  */
-import { type DType, DTYPE_BYTES, FormatError, LimitError, type Tensor, allocate, elementCount, formatDims, readElementsLE } from '@onebit/core';
+import { type DType, DTYPE_BYTES, FormatError, LimitError, type Tensor, type TensorBudget, allocate, elementCount, formatDims, readElementsLE } from '@onebit/core';
 import { MAX_TENSOR_ELEMENTS } from './tensor-limits.js';
 import { DATA_TYPE, dtypeOfDataType, isKnownDataType } from './data-type.js';
 import { type ProtoInt64, int64ToBigInt, int64ToNumber } from './int64.js';
@@ -19,8 +19,12 @@ import { assemble, bytesEqual, rest, splitFields } from './wire-fields.js';
 
 export { MAX_TENSOR_ELEMENTS } from './tensor-limits.js';
 
-/** Decodes one TensorProto; `where` names it when it has no name (e.g. "attribute value of node Conv_3"). */
-export function decodeTensorProto(p: onnx.ITensorProto, where: string): OnnxInitializer {
+/**
+ * Decodes one TensorProto; `where` names it when it has no name (e.g. "attribute value of node Conv_3").
+ * Its decoded bytes (elements × bytes per element) are charged to `budget` before allocating: packed
+ * varints (int32_data, int64_data) may widen a 1-byte value to 8.
+ */
+export function decodeTensorProto(p: onnx.ITensorProto, where: string, budget?: TensorBudget): OnnxInitializer {
   const name = p.name ?? '';
   const label = name ? `tensor "${name}"` : where;
   const dtype = dtypeOfDataType(p.dataType ?? 0, label);
@@ -36,6 +40,7 @@ export function decodeTensorProto(p: onnx.ITensorProto, where: string): OnnxInit
     const externalData = decodeExternalData(p.externalData ?? [], label);
     return { name, tensor: { dtype, dims, data: allocate(dtype, 0) } as Tensor, externalData };
   }
+  budget?.charge('ONNX', `${label} of shape ${formatDims(dims)} (${dtype})`, n * DTYPE_BYTES[dtype]);
   return { name, tensor: { dtype, dims, data: decodeData(p, dtype, n, dims, label) } as Tensor };
 }
 
@@ -140,11 +145,11 @@ function dataCrc(data: Tensor['data']): number {
  * without an onebit dtype, string_data, a segment), which the caller carries as bytes. Corrupt data
  * throws as decodeTensorProto does.
  */
-export function decodeTensorBytes(bytes: Uint8Array, where: string): OnnxInitializer | undefined {
+export function decodeTensorBytes(bytes: Uint8Array, where: string, budget?: TensorBudget): OnnxInitializer | undefined {
   const fields = splitFields(bytes, where);
   const p = proto.TensorProto.decode(bytes);
   if (!isKnownDataType(p.dataType ?? 0) || fields.some((f) => f.number === 3 || f.number === 6)) return undefined;
-  const init = decodeTensorProto(p, where);
+  const init = decodeTensorProto(p, where, budget);
   const passThrough = rest(fields, TENSOR_INTERPRETED);
   if (passThrough) init.passThrough = passThrough;
   const { tensor } = init;

@@ -5,7 +5,7 @@
 export { readTorch, sniffTorch, stripPrefix, findStateDict, flattenTensors, defaultMaxTorchTensorBytes, STATE_DICT_KEYS } from './checkpoint.js';
 export type { TorchCheckpoint, TorchFormat, ReadTorchOptions } from './checkpoint.js';
 export { readSafetensors, sniffSafetensors, SAFETENSORS_DTYPES, MAX_SAFETENSORS_HEADER } from './safetensors.js';
-export type { Safetensors } from './safetensors.js';
+export type { Safetensors, ReadSafetensorsOptions } from './safetensors.js';
 export { unpickle, DEFAULT_UNPICKLE_LIMITS } from './unpickler.js';
 export type { UnpickleOptions, UnpickleLimits } from './unpickler.js';
 export { ALLOWED_GLOBALS, allowListedGlobals } from './allow-list.js';

@@ -58,13 +58,23 @@ describe('readSafetensors', () => {
   });
 });
 
+describe('readSafetensors maxTensorBytes', () => {
+  it('charges each tensor before copying it, naming the option', () => {
+    const bytes = build({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'I64', shape: [1], data_offsets: [8, 16] } }, new Uint8Array(16));
+    expect([...readSafetensors(bytes, { maxTensorBytes: 16 }).tensors.keys()]).toEqual(['a', 'b']);
+    expect(() => readSafetensors(bytes, { maxTensorBytes: 15 })).toThrow(new LimitError(
+      "safetensors: tensor 'b' of shape [1] (int64) would take 8 bytes, beyond the 7 bytes left of the 15-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader if the file is trusted."));
+    expect(readSafetensors(bytes).tensors.size).toBe(2); // default: the file's own size is the bound
+  });
+});
+
 describe('EXPECTED FAILURE: corrupt safetensors', () => {
   const f32 = (n: number): Uint8Array => new Uint8Array(4 * n);
   const cases: [string, Uint8Array, new (...a: never[]) => Error, string][] = [
     ['too short', new Uint8Array([1, 2, 3, 4, 5]), FormatError, 'safetensors: the file has 5 bytes, fewer than the 8-byte header length.'],
     ['header past the end', build('{}').subarray(0, 9), FormatError, 'safetensors: the header length 2 at byte 0 runs past the end of the 9-byte file (file truncated or not safetensors?).'],
-    ['huge header length', Uint8Array.from([0, 0, 0, 0, 0, 1, 0, 0, 0x7b, 0x7d]), LimitError, 'safetensors: the header length 1099511627776 at byte 0 exceeds the 100000000-byte limit.'],
-    ['header length beyond 2^53, reported as written', Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7b, 0x7d]), LimitError, 'safetensors: the header length 18446744073709551615 at byte 0 exceeds the 100000000-byte limit.'],
+    ['huge header length', Uint8Array.from([0, 0, 0, 0, 0, 1, 0, 0, 0x7b, 0x7d]), LimitError, "safetensors: the header length 1099511627776 at byte 0 exceeds the 100000000-byte limit of the format's reference implementation."],
+    ['header length beyond 2^53, reported as written', Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7b, 0x7d]), LimitError, "safetensors: the header length 18446744073709551615 at byte 0 exceeds the 100000000-byte limit of the format's reference implementation."],
     ['not an object', build('[1, 2]'), FormatError, "safetensors: the header at byte 8 starts with byte 0x5b instead of '{'."],
     ['bad JSON', build('{"a": '), FormatError, 'safetensors: the 6-byte header at byte 8 is not valid UTF-8 JSON ('],
     ['unknown dtype', build({ a: { dtype: 'F8_E4M3', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), UnsupportedError, "safetensors: tensor 'a' has dtype 'F8_E4M3', which onebit does not read"],

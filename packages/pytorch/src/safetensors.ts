@@ -5,7 +5,7 @@
  * `test_whitespace_leading_padded_header` requires readers to accept it), then the byte buffer. As the reference implementation
  * requires, the tensors must tile the buffer exactly: no overlaps, no holes, no trailing bytes.
  */
-import { DTYPE_BYTES, type DType, FormatError, LimitError, type Tensor, UnsupportedError, assertNotWrongFile, elementCount, readElementsLE } from '@onebit/core';
+import { DTYPE_BYTES, type DType, FormatError, LimitError, type Tensor, TensorBudget, UnsupportedError, assertNotWrongFile, elementCount, readElementsLE } from '@onebit/core';
 
 const FORMAT = 'safetensors';
 /** The reference implementation's header size limit. */
@@ -61,11 +61,27 @@ export function sniffSafetensors(bytes: Uint8Array): 'safetensors' | undefined {
   return looksLikeSafetensors(bytes) ? 'safetensors' : undefined;
 }
 
-export function readSafetensors(bytes: Uint8Array, options: { name?: string } = {}): Safetensors {
+export interface ReadSafetensorsOptions {
+  /** File name for messages. */
+  name?: string;
+  /**
+   * Most bytes all tensors may take together, charged before each is copied out of the buffer;
+   * default: no limit beyond the file itself (the tensors tile the buffer exactly, so they take the
+   * file's own size). Pass one to bound what a reader of untrusted files allocates.
+   */
+  maxTensorBytes?: number;
+}
+
+/**
+ * Reads a safetensors file into tensors in buffer order. Throws WrongFileError, FormatError (naming
+ * the tensor and byte), UnsupportedError for a dtype onebit has no tensor type for, LimitError for a
+ * header over 100 MB or tensors past `options.maxTensorBytes`.
+ */
+export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptions = {}): Safetensors {
   assertNotWrongFile(bytes, options.name);
   const length = headerLength(bytes);
   if (length === undefined) throw new FormatError(FORMAT, `the file has ${bytes.length} bytes, fewer than the 8-byte header length.`, 0);
-  if (length > BigInt(MAX_SAFETENSORS_HEADER)) throw new LimitError(`${FORMAT}: the header length ${length} at byte 0 exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit.`);
+  if (length > BigInt(MAX_SAFETENSORS_HEADER)) throw new LimitError(`${FORMAT}: the header length ${length} at byte 0 exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit of the format's reference implementation.`);
   const n = Number(length);
   if (8 + n > bytes.length) throw new FormatError(FORMAT, `the header length ${n} at byte 0 runs past the end of the ${bytes.length}-byte file (file truncated or not safetensors?).`, 0);
   const start = headerStart(bytes, 8 + n);
@@ -119,7 +135,9 @@ export function readSafetensors(bytes: Uint8Array, options: { name?: string } = 
   }
   if (cursor !== bufferLength) throw new FormatError(FORMAT, `the tensors cover ${cursor} bytes of the ${bufferLength}-byte data buffer (trailing or missing bytes).`, bufferStart + cursor);
   const tensors = new Map<string, Tensor>();
+  const budget = new TensorBudget(options.maxTensorBytes ?? Number.MAX_SAFE_INTEGER);
   for (const e of entries) {
+    budget.charge(FORMAT, `tensor '${e.name}' of shape [${e.shape.join(', ')}] (${e.dtype})`, e.end - e.begin);
     tensors.set(e.name, { dtype: e.dtype, dims: e.shape, data: readElementsLE(e.dtype, bytes, bufferStart + e.begin, elementCount(e.shape)) } as Tensor);
   }
   return { tensors, metadata };
