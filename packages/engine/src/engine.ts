@@ -9,6 +9,7 @@
 import { elementCount, FormatError, LimitError, type Tensor } from '@onebit/core';
 import type { OnnxModel, OnnxNode, ValueInfo } from '@onebit/onnx';
 import { readModel } from '@onebit/onnx/read';
+import { FOLD_ONLY_OPS, FOLDABLE_OPS, foldConstant, SHAPE_OF_ACTIVATION } from './const-fold.js';
 import { UnsupportedOpError } from './errors.js';
 import { fuseChannelAffineAt } from './fuse.js';
 import type { BuildContext, OpBuild, PlanValue, StepIo } from './op-types.js';
@@ -176,10 +177,18 @@ export function loadEngine(model: Uint8Array | OnnxModel): Engine {
   for (const n of nodes) {
     if (n.domain !== '' && n.domain !== 'ai.onnx') throw new UnsupportedOpError(`${n.domain}.${n.opType}`, n.name || n.outputs[0]!);
   }
-  // Check every op before doing any work, so an unsupported op is reported first and alone.
+  // Check every op before doing any work, so an unsupported op is reported first and alone. An op
+  // the engine only folds (const-fold.ts) must have constant inputs.
+  const constant = new Set(graph.initializers.map((i) => i.name));
   for (const n of nodes) {
-    if (n.opType === 'Constant') continue;
-    if (!OPS[n.opType]) throw new UnsupportedOpError(n.opType, n.name || n.outputs[0]!);
+    const folds = n.opType === SHAPE_OF_ACTIVATION || (FOLDABLE_OPS.has(n.opType) && n.inputs.every((i) => !i || constant.has(i)));
+    if (n.opType === 'Constant' || folds) {
+      for (const o of n.outputs) constant.add(o);
+      continue;
+    }
+    if (!OPS[n.opType]) {
+      throw new UnsupportedOpError(n.opType, n.name || n.outputs[0]!, FOLD_ONLY_OPS.has(n.opType) ? 'inputs computed per image (the engine evaluates it only on constants, at load)' : undefined);
+    }
   }
   const initNames = new Set(graph.initializers.map((i) => i.name));
   const runtimeInputs = graph.inputs.filter((i) => !initNames.has(i.name));
@@ -335,6 +344,12 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
       if (!v) throw new FormatError('onnx', `node '${where}' (${node.opType}) reads '${name}' (input ${j}), which no earlier node, initializer or graph input produces.`);
       return v;
     });
+    if (node.opType === SHAPE_OF_ACTIVATION || (FOLDABLE_OPS.has(node.opType) && ins.every((v) => !v || v.constant))) {
+      const t = foldConstant(node, ins.map((v) => v?.constant), opset, ins[0]?.dims);
+      constants.set(node.outputs[0]!, t);
+      values.set(node.outputs[0]!, { name: node.outputs[0]!, dims: t.dims, constant: t });
+      continue;
+    }
     const build = OPS[node.opType]!(node, ins as PlanValue[], ctx);
     const inAddrs = node.inputs.map((name) => (name ? (buffers.get(name)?.address ?? 0) : 0));
     const outAddrs: number[] = [];

@@ -53,6 +53,9 @@ const cases: Array<[string, OnnxModel, number[]]> = [
   ['Gemm float transB bias', oneNode('Gemm', [64], { transB: 1 }, (b) => [b.initializer('w', tensor('float32', [10, 64], random(640, 8))), b.initializer('c', tensor('float32', [10], random(10, 9)))]), [64]],
   ['Gemm packed transB alpha beta', oneNode('Gemm', [65], { transB: 1, alpha: floatAttr(0.5), beta: floatAttr(2) }, (b) => [addBinaryWeight(b, 'w', { dims: [9, 65], bits: randomBits(9 * 65, 10), scale: random(9, 11, 0.1, 1) }), b.initializer('c', tensor('float32', [9], random(9, 12)))]), [65]],
   ['MatMul float', oneNode('MatMul', [31], {}, (b) => [b.initializer('w', tensor('float32', [31, 7], random(217, 13)))]), [31]],
+  ['BatchNormalization (inference) epsilon 1e-3', oneNode('BatchNormalization', [C, 5, 3], { epsilon: floatAttr(1e-3) }, (b) => [
+    b.initializer('g', tensor('float32', [C], random(C, 30))), b.initializer('beta', tensor('float32', [C], random(C, 31))),
+    b.initializer('mean', tensor('float32', [C], random(C, 32))), b.initializer('var', tensor('float32', [C], random(C, 33, 0.1, 2)))]), [C, 5, 3]],
   ['MatMul packed (per-tensor scale)', oneNode('MatMul', [33], {}, (b) => [addBinaryWeight(b, 'w', { dims: [33, 8], bits: randomBits(264, 14), scale: 0.25 })]), [33]],
 ];
 
@@ -78,7 +81,39 @@ function affineModel(): OnnxModel {
   return b.build();
 }
 
+/**
+ * The shape arithmetic torch.onnx.export writes for ResNet-20's option-A shortcut (pads from
+ * ConstantOfShape → Concat → Reshape → Slice(step −1) → Transpose → Reshape → Cast) and for
+ * `x.view(x.size(0), -1)` (Shape → Gather → Unsqueeze → Concat → Reshape): folded at load.
+ */
+function shapeArithmeticModel(): OnnxModel {
+  const b = new GraphBuilder('fold');
+  b.input('x', 'float32', ['N', 4, 6, 6]);
+  b.node('Slice', ['x', b.initializer('s', i64(0, 0)), b.initializer('e', i64(6, 6)), b.initializer('a', i64(2, 3)), b.initializer('st', i64(2, 2))], {}, { outputs: ['sub'] });
+  b.node('ConstantOfShape', [b.initializer('two', i64(2))], { value: tensor('int64', [1], BigInt64Array.from([0n])) }, { outputs: ['zeros'] });
+  b.node('Concat', [b.initializer('p', i64(0, 0, 0, 0, 2, 2)), 'zeros'], { axis: 0 }, { outputs: ['cat'] });
+  b.node('Reshape', ['cat', b.initializer('r', i64(-1, 2))], {}, { outputs: ['pairs'] });
+  b.node('Slice', ['pairs', b.initializer('s2', i64(-1)), b.initializer('e2', i64(-9223372036854775807)), b.initializer('a2', i64(0)), b.initializer('st2', i64(-1))], {}, { outputs: ['rev'] });
+  b.node('Transpose', ['rev'], { perm: [1, 0] }, { outputs: ['tr'] });
+  b.node('Reshape', ['tr', b.initializer('flat', i64(-1))], {}, { outputs: ['pads'] });
+  b.node('Cast', ['pads'], { to: 7 }, { outputs: ['pads64'] });
+  b.node('Pad', ['sub', 'pads64'], { mode: 'constant' }, { outputs: ['padded'] });
+  b.node('Shape', ['padded'], {}, { outputs: ['shape'] });
+  b.node('Gather', ['shape', b.initializer('zero', tensor('int64', [], BigInt64Array.from([0n])))], { axis: 0 }, { outputs: ['n'] });
+  b.node('Unsqueeze', ['n', b.initializer('ax', i64(0))], {}, { outputs: ['n1'] });
+  b.node('Concat', ['n1', b.initializer('m1', i64(-1))], { axis: 0 }, { outputs: ['target'] });
+  b.node('Reshape', ['padded', 'target'], {}, { outputs: ['y'] });
+  b.output('y', 'float32', ['N', 72]);
+  return b.build();
+}
+
 describe('operators match onnxruntime-node', () => {
+  it('shape arithmetic on constants and Shape of an activation, folded at load (ResNet-20 shortcut and flatten)', async () => {
+    const model = shapeArithmeticModel();
+    expect((await golden(model, [4, 6, 6], 3)).rel).toBe(0);
+    const e = loadEngine(encodeModel(model));
+    expect(e.run(new Float32Array(2 * 144), [2, 4, 6, 6])[0]!.dims).toEqual([2, 72]);
+  });
   it.each(cases)('%s', async (_, model, dims) => {
     const r = await golden(model, dims, 7);
     expect(r.rel).toBeLessThanOrEqual(GOLDEN_REL_TOL);
@@ -101,6 +136,13 @@ describe('load-time errors', () => {
     const bytes = encodeModel(b.build());
     expect(() => loadEngine(bytes)).toThrow(UnsupportedOpError);
     expect(() => loadEngine(bytes)).toThrow("onebit engine: node 'act' uses the operator Sigmoid, which the engine does not support; run this model with onnxruntime (runtime 'node' or 'wasm').");
+  });
+  it('an op the engine only folds is refused at load when its input is computed per image', () => {
+    const b = new GraphBuilder('cast');
+    b.input('x', 'float32', ['N', 4]);
+    b.node('Cast', ['x'], { to: 7 }, { name: 'c', outputs: ['y'] });
+    b.output('y', 'int64', ['N', 4]);
+    expect(() => loadEngine(encodeModel(b.build()))).toThrow("node 'c' uses Cast with inputs computed per image (the engine evaluates it only on constants, at load)");
   });
   it('an unsupported attribute value is named too', () => {
     const bytes = encodeModel(oneNode('Pad', [3, 4, 4], { mode: 'reflect' }, (b) => [b.initializer('pads', i64(0, 0, 1, 1, 0, 0, 1, 1))]));

@@ -1,7 +1,7 @@
 /**
- * Element-wise ONNX ops on float32: Add, Sub, Mul, Div (with broadcasting), Relu, and the fused
- * batch-norm affine map `onebit.ChannelAffine` (Mul by a per-channel constant, then Add of one,
- * then optionally Relu; see fuse.ts). Same-shape and per-channel-constant cases run in the wasm
+ * Element-wise ONNX ops on float32: Add, Sub, Mul, Div (with broadcasting), Relu,
+ * BatchNormalization (inference form) and the fused batch-norm affine map `onebit.ChannelAffine`
+ * (Mul by a per-channel constant, then Add of one, then optionally Relu; see fuse.ts). Same-shape and per-channel-constant cases run in the wasm
  * kernels; any other broadcast runs the general loop of broadcast.ts.
  */
 import { elementCount, type Tensor } from '@onebit/core';
@@ -98,7 +98,8 @@ export const relu: OpBuilder = (node, inputs, ctx) => {
   floatInput(node, x);
   if (x.constant) throw new UnsupportedOpError('Relu', node.name, 'a constant input');
   const n = elementCount(x.dims);
-  return { outputs: [[...x.dims]], inPlace: 0, make: (io) => () => ctx.kernels.channelAffine(io.inputs[0]!, io.outputs[0]!, 1, n, 0, 0, 0, 0, 1) };
+  const k = ctx.kernels; // closures keep the kernels only, never the planning context (which holds the model)
+  return { outputs: [[...x.dims]], inPlace: 0, make: (io) => () => k.channelAffine(io.inputs[0]!, io.outputs[0]!, 1, n, 0, 0, 0, 0, 1) };
 };
 
 /** onebit.ChannelAffine(x, a, b; relu): y = x·a + b (a, b per-channel or scalar constants), then Relu when relu = 1. */
@@ -110,9 +111,46 @@ export const channelAffine: OpBuilder = (node, inputs, ctx) => {
   const aAddr = ctx.constantAddress(a);
   const bAddr = ctx.constantAddress(b);
   const relu = node.attributes.relu?.value === 1 ? 1 : 0;
+  const k = ctx.kernels;
   return {
     outputs: [[...x.dims]],
     inPlace: 0,
-    make: (io) => () => ctx.kernels.channelAffine(io.inputs[0]!, io.outputs[0]!, ca.channels, n / ca.channels, aAddr, ca.step, bAddr, cb.step, relu),
+    make: (io) => () => k.channelAffine(io.inputs[0]!, io.outputs[0]!, ca.channels, n / ca.channels, aAddr, ca.step, bAddr, cb.step, relu),
   };
+};
+
+/**
+ * ONNX BatchNormalization in inference form (training_mode 0, one output), on [1, C, …]:
+ * y = x·a[c] + b[c] with a = scale / sqrt(var + epsilon) and b = B − mean·a, folded at load as
+ * onnxruntime's CPU kernel folds them (batch_norm.h: new_scale = scale·(var + ε)^−½,
+ * new_bias = B − mean·new_scale), then one channelAffine pass.
+ */
+export const batchNormalization: OpBuilder = (node, inputs, ctx) => {
+  const [x, scale, bias, mean, variance] = inputs as [PlanValue, PlanValue, PlanValue, PlanValue, PlanValue];
+  floatInput(node, x);
+  if (x.constant) throw new UnsupportedOpError('BatchNormalization', node.name, 'a constant input');
+  if (node.outputs.filter(Boolean).length > 1 || node.attributes.training_mode?.value === 1) {
+    throw new UnsupportedOpError('BatchNormalization', node.name, 'training mode (running statistics as outputs)');
+  }
+  const C = x.dims[1];
+  if (x.dims.length < 2 || C === undefined) throw new UnsupportedOpError('BatchNormalization', node.name, `an input of shape [${x.dims.join(', ')}]`);
+  const params = [scale, bias, mean, variance].map((v, i) => {
+    if (v?.constant?.dtype !== 'float32' || v.constant.data.length !== C) {
+      throw new UnsupportedOpError('BatchNormalization', node.name, `${['scale', 'B', 'input_mean', 'input_var'][i]} '${v?.name}' that is not a float32 constant of ${C} values`);
+    }
+    return v.constant.data as Float32Array;
+  }) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const epsilon = node.attributes.epsilon?.type === 'float' ? node.attributes.epsilon.value : 1e-5;
+  const a = new Float32Array(C);
+  const b = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    a[c] = Math.fround(params[0][c]! * Math.fround(1 / Math.fround(Math.sqrt(Math.fround(params[3][c]! + epsilon)))));
+    b[c] = Math.fround(params[1][c]! - Math.fround(params[2][c]! * a[c]!));
+  }
+  const out = node.outputs[0]!;
+  const aAddr = ctx.constantAddress({ name: `${out}.onebit.bn_a`, dims: [C], constant: { dtype: 'float32', dims: [C], data: a } });
+  const bAddr = ctx.constantAddress({ name: `${out}.onebit.bn_b`, dims: [C], constant: { dtype: 'float32', dims: [C], data: b } });
+  const inner = elementCount(x.dims) / C;
+  const k = ctx.kernels;
+  return { outputs: [[...x.dims]], inPlace: 0, make: (io) => () => k.channelAffine(io.inputs[0]!, io.outputs[0]!, C, inner, aAddr, 1, bAddr, 1, 0) };
 };

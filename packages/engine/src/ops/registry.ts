@@ -1,7 +1,7 @@
 /** The operators the engine implements (default ONNX domain), by op_type. */
 import type { OpBuilder } from '../op-types.js';
 import { conv } from './conv.js';
-import { binaryOp, channelAffine, relu } from './elementwise.js';
+import { batchNormalization, binaryOp, channelAffine, relu } from './elementwise.js';
 import { gemm, matMul } from './gemm.js';
 import { concat, flatten, identity, pad, reshape, slice, squeeze, unsqueeze } from './layout.js';
 import { averagePool, globalAveragePool, globalMaxPool, maxPool } from './pool.js';
@@ -15,6 +15,7 @@ export const OPS: Readonly<Record<string, OpBuilder>> = {
   Mul: binaryOp('Mul'),
   Div: binaryOp('Div'),
   Relu: relu,
+  BatchNormalization: batchNormalization,
   AveragePool: averagePool,
   MaxPool: maxPool,
   GlobalAveragePool: globalAveragePool,
