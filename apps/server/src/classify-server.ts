@@ -1,13 +1,17 @@
 /**
  * The example HTTP service on node:http: `POST /classify` takes image bytes (PNG, JPEG, WebP, GIF,
  * TIFF, AVIF; any size, resized to the model's input) and answers the top-k classes as JSON;
- * `GET /healthz` answers when the model is loaded. Client mistakes get a 4xx with a one-sentence
- * JSON error (400 bad image or query, 404, 405, 413 too large, 415 not an image type); a failure
- * in one request never stops the service.
+ * `GET /healthz` answers while the process is alive, `GET /readyz` while it takes requests (model
+ * loaded, queue not full, not stopping). Inference runs wherever the given Inference runs it (the
+ * worker-thread pool of inference-pool.ts in main.ts), so the event loop only moves bytes and
+ * /healthz answers at any load. Client mistakes get a 4xx with a one-sentence JSON error (400 bad
+ * image or query, 404, 405, 413 too large, 415 not an image type); an overloaded service answers
+ * 503 with Retry-After; a failure in one request never stops the service.
  */
 import sharp from 'sharp';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ImageDecodeError, InputSizeError, type NodeModel } from '@onebit/runtime';
+import { ImageDecodeError, InputSizeError, LimitError, type Classification, type ModelInfo } from '@onebit/runtime';
+import { OverloadedError } from './inference-pool.js';
 import { RASTER_FORMATS, sniffImageFormat } from './image-format.js';
 import { BodyAbortedError, BodyTooLargeError, readBody } from './read-body.js';
 
@@ -24,6 +28,17 @@ export interface ServerOptions {
   readonly maxPixels?: number;
   /** Open connections beyond this are refused (default 256). */
   readonly maxConnections?: number;
+}
+
+/**
+ * What answers /classify: the worker-thread pool (inference-pool.ts), or a loaded model directly.
+ * `saturated` (optional) says a new request would be refused now and when to retry.
+ */
+export interface Inference {
+  readonly info: Pick<ModelInfo, 'numClasses' | 'sha256' | 'weights' | 'backend'>;
+  classify(image: Uint8Array, options: { topK: number }): Promise<Classification[]>;
+  saturated?(): { retryAfterS: number } | undefined;
+  load?(): { queued: number; running: number; workers: number };
 }
 
 /** The service's server: node:http plus a graceful stop. */
@@ -53,7 +68,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 const fail = (res: ServerResponse, status: number, message: string, headers?: Record<string, string>): void => send(res, status, { error: message }, headers);
 
-export function createClassifyServer(model: NodeModel, options: ServerOptions = {}): ClassifyServer {
+export function createClassifyServer(model: Inference, options: ServerOptions = {}): ClassifyServer {
   let draining = false;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const defaultTopK = options.topK ?? 5;
@@ -66,6 +81,11 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
     if (type !== '' && !IMAGE_TYPES.has(type)) {
       req.resume();
       return fail(res, 415, `Content-Type "${type}" is not an image type; send the image bytes as ${[...IMAGE_TYPES].join(', ')} or with no Content-Type.`);
+    }
+    const busy = model.saturated?.();
+    if (busy) {
+      req.resume();
+      return fail(res, 503, `The service is at capacity (every worker busy and the queue full); retry in ${busy.retryAfterS} s.`, { 'retry-after': String(busy.retryAfterS) });
     }
     const topKParam = url.searchParams.get('topK');
     const topK = topKParam === null ? defaultTopK : Number(topKParam);
@@ -96,7 +116,9 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
     if (url.pathname === '/readyz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, `${req.method} is not allowed on /readyz; use GET.`, { allow: 'GET, HEAD' });
       if (draining) return fail(res, 503, 'The service is shutting down; send requests to another instance.');
-      return send(res, 200, { status: 'ready' });
+      const busy = model.saturated?.();
+      if (busy) return fail(res, 503, `The service is at capacity (every worker busy and the queue full); retry in ${busy.retryAfterS} s.`, { 'retry-after': String(busy.retryAfterS) });
+      return send(res, 200, { status: 'ready', ...(model.load ? model.load() : {}) });
     }
     if (url.pathname === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, `${req.method} is not allowed on /healthz; use GET.`, { allow: 'GET, HEAD' });
@@ -126,6 +148,10 @@ export function createClassifyServer(model: NodeModel, options: ServerOptions = 
         const timer = setTimeout(() => socket.destroy(), OVERSIZE_DRAIN_MS).unref();
         socket.once('close', () => clearTimeout(timer));
         fail(res, 413, e.message, { connection: 'close' });
+      } else if (e instanceof OverloadedError) {
+        fail(res, 503, e.message, { 'retry-after': String(e.retryAfterS) });
+      } else if (e instanceof LimitError) {
+        fail(res, 413, e.message);
       } else if (e instanceof ImageDecodeError || e instanceof InputSizeError) {
         fail(res, 400, e.message);
       } else {

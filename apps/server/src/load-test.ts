@@ -4,14 +4,18 @@
  * answers; reports requests/s, p50/p99/max latency and every non-200 status. Without --url it
  * starts the service in this process on 127.0.0.1.
  *
- *   node dist/load-test.js [--requests 2000] [--concurrency 8] [--url http://127.0.0.1:8080] [--threads 2]
+ *   node dist/load-test.js [--requests 2000] [--concurrency 8] [--url http://127.0.0.1:8080] [--workers N] [--threads 1]
+ *
+ * bench/server-bench.mjs (`npm run bench`) is the fuller measurement: 1 to 128 clients, /healthz
+ * under load, peak RSS, against the service started as its own process.
  */
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { loadModel } from '@onebit/runtime';
 import { createClassifyServer } from './classify-server.js';
 import { cifarPngs, defaultModel } from './default-model.js';
+import { createInferencePool } from './inference-pool.js';
+import { DEFAULT_WORKERS } from './options.js';
 
 export interface LoadTestResult {
   readonly requests: number;
@@ -67,19 +71,20 @@ export async function runLoadTest(baseUrl: string, bodies: readonly Uint8Array[]
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '8' }, url: { type: 'string' }, threads: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '8' }, url: { type: 'string' }, threads: { type: 'string', default: '1' }, workers: { type: 'string', default: String(DEFAULT_WORKERS) } } });
   const bodies = (await cifarPngs(20)).map((s) => s.png);
   let url = values.url;
   let stop = async (): Promise<void> => {};
   if (!url) {
     const { model: bytes, labels } = await defaultModel();
-    const model = await loadModel(bytes, { labels, threads: Number(values.threads), backend: 'onnxruntime' });
+    // A queue as long as the run, so this measures throughput rather than admission control.
+    const model = await createInferencePool({ model: bytes, labels, threads: Number(values.threads), workers: Number(values.workers), backend: 'auto', maxPixels: 4096 * 4096, maxQueue: Number(values.requests) });
     const server = createClassifyServer(model);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     stop = async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await model.dispose();
+      await model.close();
     };
   }
   const requests = Number(values.requests);

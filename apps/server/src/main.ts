@@ -1,16 +1,17 @@
 /**
  * Starts the example service: `node dist/main.js [--model model.onnx] [--labels classes.txt]
- * [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--threads 2]`. Without --model it
- * serves the authors' CIFAR-10 WRN-20-10, converted at start-up from the data resolver's copy.
+ * [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers N] [--threads 1]
+ * [--queue 64] [--deadline-ms 10000] [--backend auto]`. Without --model it serves the authors' CIFAR-10 WRN-20-10,
+ * converted at start-up from the data resolver's copy. Inference runs in a pool of worker threads.
  * Exit status: 2 for a usage mistake (checked before the model loads), 1 for anything else,
  * each with one sentence on stderr.
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '@onebit/core';
-import { loadModel } from '@onebit/runtime';
 import { createClassifyServer } from './classify-server.js';
 import { defaultModel } from './default-model.js';
+import { createInferencePool } from './inference-pool.js';
 import { listenError, parseServerArgs } from './options.js';
 
 /** How long requests in flight get after SIGTERM before their connections are closed. */
@@ -20,19 +21,20 @@ async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2));
   const fallback = args.model ? undefined : await defaultModel();
   const labels = args.labels ? (await readFile(args.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
-  const model = await loadModel(args.model ?? fallback!.model, { threads: args.threads, ...(labels ? { labels } : {}) });
+  const bytes = args.model ? new Uint8Array(await readFile(args.model)) : fallback!.model;
+  const model = await createInferencePool({ model: bytes, threads: args.threads, backend: args.backend, maxPixels: args.maxPixels, workers: args.workers, maxQueue: args.queue, deadlineMs: args.deadlineMs, ...(labels ? { labels } : {}) });
   const server = createClassifyServer(model, { maxBytes: args.maxBytes, maxPixels: args.maxPixels });
   server.once('error', (e: NodeJS.ErrnoException) => {
     console.error(listenError(e, args.host, args.port));
-    void model.dispose().finally(() => process.exit(1));
+    void model.close().finally(() => process.exit(1));
   });
   server.listen(args.port, args.host, () => {
     const { address, port } = server.address() as AddressInfo;
-    console.log(`onebit example service on http://${address}:${port} — POST /classify (image bytes), GET /healthz; model ${model.info.sha256.slice(0, 12)}…, ${model.info.weights.toLocaleString('en')} binary weights, loaded in ${model.info.loadTimeMs.toFixed(0)} ms`);
+    console.log(`onebit example service on http://${address}:${port} — POST /classify (image bytes), GET /healthz; model ${model.info.sha256.slice(0, 12)}…, ${model.info.weights.toLocaleString('en')} binary weights, loaded in ${model.info.loadTimeMs.toFixed(0)} ms; ${args.workers} ${model.info.backend} workers, queue ${args.queue}, deadline ${args.deadlineMs} ms`);
   });
   // SIGTERM/SIGINT: fail /readyz, finish requests in flight, close idle and stalled connections, exit within 10 s.
   const stop = (): void => {
-    void server.shutdown(SHUTDOWN_DEADLINE_MS).then(() => model.dispose()).finally(() => process.exit(0));
+    void server.shutdown(SHUTDOWN_DEADLINE_MS).then(() => model.close()).finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -6,11 +6,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '@onebit/core';
 import { describe, expect, it } from 'vitest';
-import { listenError, parseServerArgs } from './options.js';
+import { DEFAULT_WORKERS, listenError, parseServerArgs } from './options.js';
 
 describe('parseServerArgs', () => {
   it('gives the defaults', () => {
-    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, maxPixels: 16_777_216, threads: 2 });
+    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, maxPixels: 16_777_216, threads: 1, workers: DEFAULT_WORKERS, queue: 64, deadlineMs: 10_000, backend: 'auto' });
   });
 
   it.each([
@@ -21,6 +21,10 @@ describe('parseServerArgs', () => {
     [['--port=-1'], '--port "-1" is not a whole number from 0 to 65535.'],
     [['--max-pixels', '4k'], '--max-pixels "4k" is not a whole number from 1 to 2147483647.'],
     [['--threads', '0'], '--threads "0" is not a whole number from 1 to 256.'],
+    [['--workers', '0'], '--workers "0" is not a whole number from 1 to 64.'],
+    [['--queue', 'lots'], '--queue "lots" is not a whole number from 0 to 100000.'],
+    [['--deadline-ms', '1.5'], '--deadline-ms "1.5" is not a whole number from 1 to 3600000.'],
+    [['--backend', 'gpu'], '--backend "gpu" is not one of auto, engine, onnxruntime.'],
     [['--host', ''], '--host is empty; give an address such as 127.0.0.1.'],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseServerArgs(argv)).toThrow(new UsageError(message));

@@ -25,6 +25,8 @@ export type { PreprocessParams, PreprocessSpec } from './preprocess.js';
 export { sha256Hex } from './content-hash.js';
 export type { ImageInputOptions } from './image-input.js';
 export { defaultCacheDir } from './file-cache.js';
+/** Error transport for programs that run the runtime in their own worker threads (e.g. apps/server). */
+export { serializeError, deserializeError, type SerializedError } from './worker-protocol.js';
 export { resizeBilinearPillow, toPlanes, preprocessNames, DEFAULT_MAX_IMAGE_PIXELS, LimitError } from '@onebit/core';
 
 export interface NodeLoadOptions extends LoadOptions {

@@ -1,0 +1,98 @@
+/**
+ * The worker-thread pool with the real packed WRN-20-10 behind the real service on loopback:
+ * answers equal the model's run directly; with one worker and a queue of 2, a burst of 12 requests
+ * gets 200s and 503s with Retry-After (never a reset), /readyz says 503 while the queue is full,
+ * and /healthz keeps answering within 100 ms because inference is off the event loop; a request
+ * past its deadline is a 503; an image over the pixel bound found by the worker's decoder is a 413.
+ */
+import type { AddressInfo } from 'node:net';
+import { loadModel } from '@onebit/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClassifyServer, type ClassifyServer } from './classify-server.js';
+import { cifarPngs, defaultModel } from './default-model.js';
+import { createInferencePool, OverloadedError, type InferencePool } from './inference-pool.js';
+
+let pool: InferencePool;
+let server: ClassifyServer;
+let base: string;
+let samples: { png: Uint8Array; label: number }[];
+let wrn: Awaited<ReturnType<typeof defaultModel>>;
+
+beforeAll(async () => {
+  wrn = await defaultModel();
+  samples = await cifarPngs(12);
+  pool = await createInferencePool({ model: wrn.model, labels: wrn.labels, threads: 1, backend: 'onnxruntime', maxPixels: 64 * 64, workers: 1, maxQueue: 2, deadlineMs: 20_000 });
+  server = createClassifyServer(pool);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 120_000);
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await pool?.close();
+});
+
+const post = (png: Uint8Array): Promise<Response> => fetch(`${base}/classify?topK=3`, { method: 'POST', body: png as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'image/png' } });
+
+describe('inference in worker threads behind a bounded queue', () => {
+  it('answers what the model answers run directly', async () => {
+    const direct = await loadModel(wrn.model, { labels: wrn.labels, cache: false, backend: 'onnxruntime' });
+    try {
+      for (const s of samples.slice(0, 4)) {
+        const res = await post(s.png);
+        expect(res.status).toBe(200);
+        const { top } = (await res.json()) as { top: { index: number; probability: number }[] };
+        const want = await direct.classify(s.png, { topK: 3 });
+        expect(top.map((t) => t.index)).toEqual(want.map((t) => t.index));
+        expect(top[0]!.probability).toBeCloseTo(want[0]!.probability, 12);
+      }
+    } finally {
+      await direct.dispose();
+    }
+  }, 60_000);
+
+  it('a burst past the queue gets 503 with Retry-After, /readyz fails while full, /healthz answers within 100 ms', async () => {
+    const burst = samples.map((s) => post(s.png).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { error?: string } })));
+    // While the burst is queued: readiness fails and liveness answers fast.
+    await new Promise((r) => setTimeout(r, 50));
+    const ready = await fetch(`${base}/readyz`);
+    const t0 = performance.now();
+    const health = await fetch(`${base}/healthz`);
+    const healthMs = performance.now() - t0;
+    const answers = await Promise.all(burst);
+    expect(health.status).toBe(200);
+    expect(healthMs).toBeLessThan(100);
+    expect(ready.status).toBe(503);
+    expect(Number(ready.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const statuses = answers.map((a) => a.status);
+    // One running and two waiting are served; the other nine are refused, none reset.
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(3);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+    const refused = answers.filter((a) => a.status === 503);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const r of refused) {
+      expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(r.body.error).toMatch(/^The service is at capacity|^All 1 inference workers are busy/);
+    }
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  }, 60_000);
+
+  it('a request past its deadline is refused with OverloadedError (503), and the pool keeps serving', async () => {
+    const running = pool.classify(samples[0]!.png, { topK: 1 });
+    const late = pool.classify(samples[1]!.png, { topK: 1, deadlineMs: 1 });
+    await expect(late).rejects.toBeInstanceOf(OverloadedError);
+    await expect(late).rejects.toThrow(/within its 1 ms deadline/);
+    expect((await running)[0]!.index).toBe(samples[0]!.label); // CIFAR-10 test image 0, a cat, which the WRN gets right
+    expect(pool.load()).toEqual({ queued: 0, running: 0, workers: 1 });
+  }, 60_000);
+
+  it('an image the worker finds over the pixel bound is a 413', async () => {
+    const sharp = (await import('sharp')).default;
+    const big = new Uint8Array(await sharp({ create: { width: 100, height: 100, channels: 3, background: '#808080' } }).png().toBuffer());
+    const res = await fetch(`${base}/classify`, { method: 'POST', body: big as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'image/png' } });
+    // The server's own header check uses its default bound (4096²); the worker's model refuses past 64².
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toContain('100×100');
+  }, 60_000);
+});
