@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FormatError } from '@onebit/core';
 import type { DataDigest, ImageSet } from './image-set.js';
+import { checkReadRange, type ImageSource } from './image-source.js';
 import { sha256Hex } from './report-identity.js';
 import { loadPixels, type Geometry } from './resize.js';
 
@@ -71,12 +72,21 @@ export interface ImageFolderSet extends ImageSet {
   readonly classNames?: string[];
 }
 
+/** An image folder opened lazily: labels and file names held, images decoded per `read`. */
+export interface ImageFolderSource extends ImageSource {
+  readonly files: string[];
+  readonly labelsPath: string;
+  readonly classNames?: string[];
+  readonly digest: DataDigest;
+}
+
 export interface ImageFolderOptions {
   geometry: Geometry;
   /** Labels file; default: the first of labels.csv, labels.txt, val_ground_truth.txt beside the images. */
   labelsPath?: string;
   /** Decode only the images of the half-open index range this gives for the folder's image count (the rest keep their labels, pixels stay zero). */
   range?: (n: number) => readonly [number, number];
+  /** Called after each image decoded, with the count so far and the count asked for by this read. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -91,8 +101,16 @@ export function imageFolderDigest(dir: string, entries: readonly ImageFolderEntr
   return { sha256: sha256Hex(manifest), of: `the manifest of ${basename(dir)}: one "file<TAB>label<TAB>byte size" line per labelled image, in labels-file order` };
 }
 
-/** Lists the labelled images of `dir` in labels-file order and decodes them with `geometry` applied. */
-export async function readImageFolder(dir: string, options: ImageFolderOptions): Promise<ImageFolderSet> {
+/** Images decoded at once: enough to keep libvips busy without holding many encoded files. */
+const DECODES_IN_FLIGHT = 4;
+
+/**
+ * Opens the labelled images of `dir` in labels-file order without decoding any: `read(start, end)`
+ * decodes just those files (with `geometry` applied) into a fresh (end − start)×C×H×W buffer, so a
+ * shard or a batch holds only its own images.
+ * @throws FormatError for a missing or malformed labels file, a folder none of whose images is listed, or an image that does not decode.
+ */
+export async function openImageFolder(dir: string, options: Omit<ImageFolderOptions, 'range'>): Promise<ImageFolderSource> {
   const labelsPath = options.labelsPath ?? findBeside(dir, LABEL_FILES);
   if (!labelsPath) throw new FormatError('image folder', `${dir} holds images but no ${LABEL_FILES.join(' / ')} was found in it or its parent.`);
   const present = new Set(readdirSync(dir).filter((f) => IMAGE_EXTENSIONS.test(f)));
@@ -100,29 +118,46 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
   if (entries.length === 0) throw new FormatError('image folder', `none of the ${present.size} images in ${dir} is listed in ${labelsPath}.`);
   const classesPath = findBeside(dir, ['classes.txt']);
   const classNames = classesPath ? parseClassList(await readFile(classesPath, 'utf8'), classesPath) : undefined;
-
-  const [start, end] = options.range ? options.range(entries.length) : [0, entries.length];
   const crop = options.geometry.crop;
   if (crop === undefined) throw new RangeError(`An image folder needs a centre crop size so that every image has the same shape; ${dir} was given none.`);
   const channels = options.geometry.channels ?? 3;
   const size = channels * crop * crop;
-  const pixels = new Uint8Array(entries.length * size);
-  let done = 0;
-  const total = end - start;
-  // A few decodes in flight keep libvips busy without holding many images at once.
-  const queue = entries.slice(start, end).map((e, k) => ({ ...e, index: start + k }));
-  const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item; item = queue.shift()) {
-      const bytes = new Uint8Array(await readFile(join(dir, item.file)));
-      const image = await loadPixels(bytes, options.geometry, join(dir, item.file));
-      pixels.set(image.pixels, item.index * size);
-      options.onProgress?.(++done, total);
-    }
+  const n = entries.length;
+
+  const read = async (start: number, end: number): Promise<Uint8Array> => {
+    checkReadRange(start, end, n);
+    const pixels = new Uint8Array((end - start) * size);
+    let next = start;
+    let done = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < end; i = next++) {
+        const path = join(dir, entries[i]!.file);
+        const image = await loadPixels(new Uint8Array(await readFile(path)), options.geometry, path);
+        pixels.set(image.pixels, (i - start) * size);
+        options.onProgress?.(++done, end - start);
+      }
+    };
+    await Promise.all(Array.from({ length: DECODES_IN_FLIGHT }, worker));
+    return pixels;
   };
-  await Promise.all([worker(), worker(), worker(), worker()]);
   return {
-    n: entries.length, channels, height: crop, width: crop, pixels,
-    labels: entries.map((e) => e.label), files: entries.map((e) => e.file), labelsPath, digest: imageFolderDigest(dir, entries),
+    n, channels, height: crop, width: crop, labels: entries.map((e) => e.label), files: entries.map((e) => e.file), labelsPath,
+    digest: imageFolderDigest(dir, entries), read,
     ...(classNames ? { classNames } : {}),
   };
+}
+
+/**
+ * Reads the labelled images of `dir` in labels-file order into memory, decoding only `options.range`
+ * (default: all). Holds every image: validation uses openImageFolder, which holds one batch.
+ */
+export async function readImageFolder(dir: string, options: ImageFolderOptions): Promise<ImageFolderSet> {
+  const { range, ...rest } = options;
+  const source = await openImageFolder(dir, rest);
+  const [start, end] = range ? range(source.n) : [0, source.n];
+  const size = source.channels * source.height * source.width;
+  const pixels = new Uint8Array(source.n * size);
+  pixels.set(await source.read(start, end), start * size);
+  const { read: _read, ...set } = source;
+  return { ...set, pixels };
 }

@@ -5,6 +5,7 @@
  * JUnit and HTML reports. The only package that imports onnxruntime.
  */
 export * from './image-set.js';
+export * from './image-source.js';
 export * from './cifar.js';
 export * from './idx.js';
 export * from './mnist.js';

@@ -8,6 +8,7 @@
 import { ModelError, formatDims, toFloat32, type Tensor } from '@onebit/core';
 import { accuracyReport, type AccuracyReport } from './accuracy.js';
 import type { ImageSet } from './image-set.js';
+import { imageSource, isImageSource, type ImageSource } from './image-source.js';
 import { parity } from './parity.js';
 import { planModelInput, toChannelsLast, type InputLayout } from './model-input.js';
 import { applyPreprocess, getPreprocess, type PreprocessPreset } from './preprocess.js';
@@ -22,7 +23,8 @@ export interface ValidateOptions {
   modelSha256?: string;
   /** The tool recorded in the report (default "@onebit/validate <version>"). */
   tool?: string;
-  data: ImageSet;
+  /** The images: in memory, or a lazy source read one batch at a time (openImageSet), so memory holds one batch. */
+  data: ImageSet | ImageSource;
   /** A registered preprocessing preset ('raw255' | 'cifar-torchvision' | 'imagenet' | …) or a custom one. Geometry (resize/crop) must already be applied to `data`. */
   preprocess: string | PreprocessPreset;
   runtime?: RuntimeName;
@@ -81,9 +83,13 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
   const [first, end] = opts.shard ? shardRange(total, opts.shard) : [0, total];
   const n = end - first;
   const imageSize = data.channels * data.height * data.width;
-  if (data.pixels.length < data.n * imageSize || data.labels.length < data.n) {
-    throw new RangeError(`The image set claims ${data.n} images of ${data.channels}×${data.height}×${data.width} but holds ${data.pixels.length} pixels and ${data.labels.length} labels.`);
+  if (!isImageSource(data) && data.pixels.length < data.n * imageSize) {
+    throw new RangeError(`The image set claims ${data.n} images of ${data.channels}×${data.height}×${data.width} but holds ${data.pixels.length} pixels.`);
   }
+  if (data.labels.length < data.n) throw new RangeError(`The image set claims ${data.n} images but holds ${data.labels.length} labels.`);
+  const source = isImageSource(data) ? data : imageSource(data);
+  const digest = data.digest ?? (isImageSource(data) ? undefined : imageSetDigest(data));
+  if (!digest) throw new RangeError('A lazily read image source must carry its digest (what it was read from, hashed) for the report.');
   const reference = opts.reference ? checkReference(opts.reference, end) : undefined;
   const plan = planModelInput(opts.model, data);
   const batchSize = plan.fixedBatch ?? opts.batchSize ?? 50;
@@ -104,7 +110,7 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
       const at = first + start;
-      applyPreprocess(preset, data.pixels.subarray(at * imageSize, (at + count) * imageSize), data.channels, plane, scratch);
+      applyPreprocess(preset, await source.read(at, at + count), data.channels, plane, scratch);
       if (fed(count) > count) scratch.fill(0, count * imageSize, fed(count) * imageSize);
       const nchw = scratch.subarray(0, fed(count) * imageSize);
       const input = channelsLast ? toChannelsLast(nchw, fed(count), data.channels, plane, channelsLast) : nchw;
@@ -127,7 +133,6 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
     await runner.dispose();
   }
 
-  const digest = data.digest ?? imageSetDigest(data);
   const report: ValidationReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: opts.tool ?? TOOL,

@@ -13,7 +13,7 @@ import { containerToOnnx, detectFormat } from '@onebit/convert';
 import { resolveAsset } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
 import {
-  RUNTIMES, checkBaseline, customPreprocess, describeGeometry, evaluateGates, formatReportJson, getPreprocess, imageSetDigest, loadImageSet, misclassified, parseErrorBound, parseFraction,
+  RUNTIMES, checkBaseline, customPreprocess, describeGeometry, evaluateGates, formatReportJson, getPreprocess, misclassified, openImageSet, parseErrorBound, parseFraction,
   parseReportJson, preprocessNames, preprocessingRecord, parsePercentagePoints, parseShard, readNpy, renderHtmlReport, sha256Hex, shardRange, thumbnails, toJUnit, validateRuntimes,
   type Check, type GateSpec, type MultiRuntimeReport, type ReportJson, type RuntimeName,
 } from '@onebit/validate';
@@ -150,21 +150,15 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   const dataPath = (await resolveAsset('cifar10-test', opts.data ? { path: opts.data } : {})).path;
   const reference = opts.reference ? readNpy(readInput(opts.reference, 'reference')) : undefined;
 
-  const decodeBar = progressBar(`decode ${basename(dataPath)}`);
-  const data = await loadImageSet(dataPath, {
-    geometry,
-    ...(opts.labels ? { labelsPath: opts.labels } : {}),
-    // Decode only the images this run validates.
-    range: (n) => (shard ? shardRange(Math.min(n, limit ?? n), shard) : [0, Math.min(n, limit ?? n)]),
-    onProgress: (done, total) => decodeBar.update(done, total),
-  }).finally(() => decodeBar.stop());
+  // Opened lazily: each batch is read (decoded, for an image folder) when validation reaches it.
+  const data = await openImageSet(dataPath, { geometry, ...(opts.labels ? { labelsPath: opts.labels } : {}) });
   const resizeFilter = Object.keys(geometry).length ? describeGeometry(geometry) : undefined;
   if (gates.baseline) {
     // Refuse a baseline of other data, images or preprocessing before spending time on inference.
     const total = Math.min(data.n, limit ?? data.n);
     const [start, end] = shard ? shardRange(total, shard) : [0, total];
     checkBaseline(gates.baseline.report, {
-      data: basename(dataPath), dataSha256: (data.digest ?? imageSetDigest(data)).sha256, n: end - start, range: { start, end, total },
+      data: basename(dataPath), dataSha256: data.digest.sha256, n: end - start, range: { start, end, total },
       preprocess: preset.name, preprocessing: preprocessingRecord(preset), ...(resizeFilter ? { resizeFilter } : {}),
     }, gates.baseline.name);
   }
