@@ -3,7 +3,7 @@
  * answers equal the model's run directly; with one worker and a queue of 2, a burst of 12 requests
  * gets 200s and 503s with Retry-After (never a reset), /readyz says 503 while the queue is full,
  * and /healthz keeps answering within 100 ms because inference is off the event loop; a request
- * past its deadline is a 503; an image over the pixel bound found by the worker's decoder is a 413.
+ * past its deadline, or behind a queue that would outlast it, is a 503; an image over the pixel bound found by the worker's decoder is a 413.
  */
 import type { AddressInfo } from 'node:net';
 import { loadModel } from '@onebit/runtime';
@@ -84,6 +84,11 @@ describe('inference in worker threads behind a bounded queue', () => {
     await expect(late).rejects.toBeInstanceOf(OverloadedError);
     await expect(late).rejects.toThrow(/within its 1 ms deadline/);
     expect((await running)[0]!.index).toBe(samples[0]!.label); // CIFAR-10 test image 0, a cat, which the WRN gets right
+    // Behind a waiting request, a 1 ms deadline cannot be met: refused at once, not after waiting.
+    const first = pool.classify(samples[2]!.png, { topK: 1 });
+    const second = pool.classify(samples[3]!.png, { topK: 1 });
+    await expect(pool.classify(samples[4]!.png, { topK: 1, deadlineMs: 1 })).rejects.toThrow(/^The 1 requests waiting would take about \d+ ms, past this request's 1 ms deadline; retry shortly\.$/);
+    expect([(await first)[0]!.index, (await second)[0]!.index]).toEqual([samples[2]!.label, samples[3]!.label]);
     expect(pool.load()).toEqual({ queued: 0, running: 0, workers: 1 });
   }, 60_000);
 

@@ -2,7 +2,8 @@
  * Inference off the event loop, behind admission control: a fixed pool of worker threads
  * (inference-worker.ts), each holding the model, takes one request at a time; requests wait in one
  * FIFO queue of bounded length. A request is refused with OverloadedError (HTTP 503 with
- * Retry-After) when the queue is full, and when its deadline passes while it waits or runs (a run
+ * Retry-After) when the queue is full, when the queue ahead of it would take longer than its deadline
+ * (estimated from the measured mean service time), and when its deadline passes while it waits or runs (a run
  * cannot be interrupted: its worker finishes, the answer is dropped). A worker that dies fails its
  * request and is replaced.
  */
@@ -161,6 +162,11 @@ export async function createInferencePool(options: PoolOptions): Promise<Inferen
       if (closed) return Promise.reject(new OverloadedError('The service is shutting down; send the request to another instance.', 1));
       if (queue.length >= maxQueue) return Promise.reject(new OverloadedError(`All ${count} inference workers are busy and ${queue.length} requests are waiting (the limit); retry shortly.`, retryAfterS()));
       const deadlineMs = o.deadlineMs ?? defaultDeadline;
+      // Refused now rather than after waiting out its deadline: the queue ahead of it would take longer.
+      const expectedWaitMs = ((queue.length + 1) * meanMs) / count;
+      if (queue.length > 0 && expectedWaitMs > deadlineMs) {
+        return Promise.reject(new OverloadedError(`The ${queue.length} requests waiting would take about ${Math.round(expectedWaitMs)} ms, past this request's ${deadlineMs} ms deadline; retry shortly.`, retryAfterS()));
+      }
       return new Promise<Classification[]>((resolve, reject) => {
         // A copy of its own, transferred to the worker: the body may be a slice of a pooled buffer.
         const own = new Uint8Array(image);
@@ -177,7 +183,7 @@ export async function createInferencePool(options: PoolOptions): Promise<Inferen
         dispatch();
       });
     },
-    saturated: () => (closed || queue.length >= maxQueue ? { retryAfterS: retryAfterS() } : undefined),
+    saturated: () => (closed || queue.length >= maxQueue || (queue.length > 0 && ((queue.length + 1) * meanMs) / count > defaultDeadline) ? { retryAfterS: retryAfterS() } : undefined),
     load: () => ({ queued: queue.length, running: slots.filter((s) => s.job).length, workers: slots.length }),
     async close() {
       closed = true;
