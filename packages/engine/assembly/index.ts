@@ -57,20 +57,21 @@ export function padPlanes(x: usize, C: i32, H: i32, W: i32, pad: usize, Cp: i32,
  * nibble per (group g, output channel o) with g = (⌈c/4⌉·KH + ky)·KW + kx; byte g·Ob + ⌊o/2⌋ holds
  * o even in its low nibble; nibble bit j = sign of input channel 4·cg + j (1 = +1, 0 = −1; channels
  * beyond C read zeros). Ob = 2·⌈O/4⌉. y[o] = scale[o·scaleStep] · Σ ±x + (bias ? bias[o] : 0), O×OH×OW.
- * `tab`: CHUNK·512 bytes of scratch; `acc`: 32·⌈O/4⌉·4 bytes of scratch.
+ * `tab`: CHUNK·512 bytes of scratch; `acc`: 32·⌈O/4⌉·4 bytes of scratch. Computes output rows
+ * [oy0, oy1) only, so threads can each take a block of rows (each with its own tab and acc).
  */
 export function convBinary(
   pad: usize, Cp: i32, Hp: i32, Wp: i32,
   y: usize, O: i32, OH: i32, OW: i32,
   wn: usize, scale: usize, scaleStep: i32, bias: usize,
   KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32,
-  tab: usize, acc: usize,
+  tab: usize, acc: usize, oy0: i32, oy1: i32,
 ): void {
   const G = (Cp >> 2) * KH * KW;
   const Ob = ((O + 3) >> 2) << 1;
   const plane = <usize>Hp * Wp * 4;
   const KK = KH * KW;
-  for (let oy = 0; oy < OH; oy++) {
+  for (let oy = oy0; oy < oy1; oy++) {
     for (let sx = 0; sx < OW; sx += STRIP) {
       for (let g0 = 0; g0 < G; g0 += CHUNK) {
         const gEnd = min(G, g0 + CHUNK);
@@ -178,14 +179,17 @@ export function convBinary(
     v128.store(p, l);
     v128.store(p, h, 16);
   } else {
-    // Lane index must be constant: spill the two vectors and copy the valid prefix.
-    v128.store(SPILL, l);
-    v128.store(SPILL, h, 16);
-    memory.copy(p, SPILL, <usize>rem * 4);
+    // Lane indices must be constants: store the valid prefix lane by lane (no shared scratch, so
+    // threads writing different rows never touch the same bytes).
+    store<f32>(p, f32x4.extract_lane(l, 0));
+    if (rem > 1) store<f32>(p, f32x4.extract_lane(l, 1), 4);
+    if (rem > 2) store<f32>(p, f32x4.extract_lane(l, 2), 8);
+    if (rem > 3) store<f32>(p, f32x4.extract_lane(l, 3), 12);
+    if (rem > 4) store<f32>(p, f32x4.extract_lane(h, 0), 16);
+    if (rem > 5) store<f32>(p, f32x4.extract_lane(h, 1), 20);
+    if (rem > 6) store<f32>(p, f32x4.extract_lane(h, 2), 24);
   }
 }
-
-const SPILL: usize = memory.data(32, 16);
 
 /**
  * Float-weight 2-D convolution of one image and one group, from padded planes (as convBinary).

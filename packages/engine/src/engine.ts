@@ -15,7 +15,8 @@ import { fuseChannelAffineAt } from './fuse.js';
 import type { BuildContext, OpBuild, PlanValue, StepIo } from './op-types.js';
 import { OPS } from './ops/registry.js';
 import { findPackedWeights, type PackedWeights } from './packed-weight.js';
-import { instantiateKernels, type EngineKernels } from './wasm.js';
+import { ConvThreads, CONTROL_BYTES, MAX_THREADS, type WorkerLike } from './threads.js';
+import { engineSharedModule, instantiateKernels, SHARED_MAX_PAGES, type EngineKernels } from './wasm.js';
 
 /** The most linear memory one engine may plan (WebAssembly's 32-bit address space is 4 GiB). */
 export const MAX_ENGINE_MEMORY = 2 ** 31;
@@ -64,6 +65,22 @@ interface LoadedGraph {
   readonly kernels: EngineKernels;
   /** A float32 view of the kernels' memory, renewed when planning grew it. */
   f32(): Float32Array;
+  /** Threads the engine was loaded for (1, or more with a shared memory). */
+  readonly threads: number;
+  /** Byte address of the threads' control block (threads > 1). */
+  readonly control: number;
+  /** The running worker threads (set by Engine.startThreads). */
+  pool: { current?: ConvThreads };
+}
+
+/** Options of loadEngine. */
+export interface EngineOptions {
+  /**
+   * Threads for binary Conv (default 1). With more than 1 the engine's memory is a shared
+   * WebAssembly.Memory (needs SharedArrayBuffer: Node, or a cross-origin-isolated page) and runs
+   * on one thread until Engine.startThreads has started the workers. At most MAX_THREADS.
+   */
+  threads?: number;
 }
 
 /** One image shape's kernel calls and addresses. */
@@ -118,6 +135,31 @@ export class Engine {
     };
   }
 
+  /** Threads the engine was loaded for, and how many are running now. */
+  get threads(): { loaded: number; running: number } {
+    return { loaded: this.g.threads, running: this.g.pool.current ? this.g.threads : 1 };
+  }
+
+  /**
+   * Starts the worker threads of an engine loaded with `threads` > 1: `spawn(i)` must return a
+   * Worker (Web Worker or Node worker_threads) running `@onebit/engine/thread-worker` (in Node,
+   * one that calls its startThread with the first message). Resolves when all are ready; run()
+   * then splits every binary Conv's output rows across them. Outputs equal single-threaded ones
+   * exactly (each value is computed by the same operations in the same order).
+   * @throws RangeError when the engine was loaded single-threaded or threads already run.
+   */
+  async startThreads(spawn: (index: number) => WorkerLike): Promise<void> {
+    if (this.g.threads < 2) throw new RangeError('engine: startThreads needs an engine loaded with threads > 1.');
+    if (this.g.pool.current) throw new RangeError('engine: the threads already run.');
+    this.g.pool.current = await ConvThreads.start(this.g.threads, this.g.kernels, engineSharedModule(), this.g.control, spawn);
+  }
+
+  /** Stops the worker threads (run() continues on the calling thread). */
+  dispose(): void {
+    this.g.pool.current?.stop();
+    this.g.pool.current = undefined;
+  }
+
   /** The plan for images of shape `imageDims` (planned now if new). */
   private plan(imageDims: readonly number[]): Plan {
     const key = imageDims.join(',');
@@ -168,7 +210,12 @@ function opsetOf(model: OnnxModel): number {
  * @throws UnsupportedOpError naming the first node the engine cannot run (before any inference);
  *   FormatError for an inconsistent graph (a value read before it is produced, bad packed weight).
  */
-export function loadEngine(model: Uint8Array | OnnxModel): Engine {
+export function loadEngine(model: Uint8Array | OnnxModel, options: EngineOptions = {}): Engine {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new RangeError(`engine threads ${threads} is not an integer from 1 to ${MAX_THREADS}.`);
+  if (threads > 1 && typeof SharedArrayBuffer === 'undefined') {
+    throw new RangeError(`engine threads ${threads} need SharedArrayBuffer, which this environment lacks (a browser page must be cross-origin isolated: COOP same-origin and COEP require-corp); use threads: 1.`);
+  }
   const m = model instanceof Uint8Array ? readModel(model) : model;
   const graph = m.graph;
   const opset = opsetOf(m);
@@ -197,11 +244,14 @@ export function loadEngine(model: Uint8Array | OnnxModel): Engine {
   if (input.elemType !== 'float32' || !input.dims || input.dims.length < 1) {
     throw new UnsupportedOpError('graph', graph.name, `input '${input.name}' of type ${input.elemType} and shape [${(input.dims ?? []).join(', ')}] (needs float32 [batch, …])`);
   }
-  const kernels = instantiateKernels();
+  const kernels = threads > 1 ? instantiateKernels(new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true })) : instantiateKernels();
   const g: LoadedGraph = {
     model: m, opset, packed, nodes, input, kernels,
     binaryWeightCount: [...packed.weights.values()].reduce((s, w) => s + elementCount(w.dims), 0),
     f32: float32View(kernels),
+    threads,
+    control: threads > 1 ? allocChecked(kernels, CONTROL_BYTES, 'the threads\' control block') : 0,
+    pool: {},
   };
   const image = input.dims.slice(1);
   if (!image.every((d): d is number => typeof d === 'number')) return new Engine(g);
@@ -231,7 +281,7 @@ interface Planned { build: OpBuild; inputs: number[]; outputs: number[] }
  * The kernel calls of a plan. Its own scope, so the steps' closures reference only the scratch
  * addresses and never the planning state (which holds the model's tensors).
  */
-function makeSteps(planned: readonly Planned[], scratch: ReadonlyMap<string, number>, f32: () => Float32Array): Array<() => void> {
+function makeSteps(planned: readonly Planned[], scratch: ReadonlyMap<string, number>, f32: () => Float32Array, pool: { current?: ConvThreads }): Array<() => void> {
   return planned.map((p) => {
     const io: StepIo = {
       inputs: p.inputs,
@@ -242,6 +292,7 @@ function makeSteps(planned: readonly Planned[], scratch: ReadonlyMap<string, num
         return a;
       },
       f32,
+      threads: () => pool.current,
     };
     return p.build.make(io);
   });
@@ -281,6 +332,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
       binaryBytes += bytes;
     },
     scratch: (key, bytes) => scratchSize.set(key, Math.max(scratchSize.get(key) ?? 0, bytes)),
+    threads: g.threads,
   };
 
   // Readers per value (graph outputs count as one more, so they are never freed).
@@ -397,7 +449,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
     scratch.set(key, allocChecked(kernels, Math.max(16, bytes), `scratch '${key}'`));
   }
   return {
-    steps: makeSteps(planned, scratch, g.f32),
+    steps: makeSteps(planned, scratch, g.f32, g.pool),
     inputAddress: inBuf.address,
     inputDims: [...inDims],
     outputs,

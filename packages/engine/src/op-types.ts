@@ -6,6 +6,7 @@
 import type { Tensor } from '@onebit/core';
 import type { OnnxNode } from '@onebit/onnx';
 import type { PackedWeight } from './packed-weight.js';
+import type { ConvThreads } from './threads.js';
 import type { EngineKernels } from './wasm.js';
 
 /** A value as the planner sees it: its shape for a batch of one, and what it is. */
@@ -29,6 +30,8 @@ export interface BuildContext {
   constantAddress(v: PlanValue): number;
   /** Ask for a scratch buffer of at least `bytes` under `key`; its address is known at make time. */
   scratch(key: string, bytes: number): void;
+  /** Threads the engine was loaded for (1: single-threaded); ops reserve per-thread scratch. */
+  readonly threads: number;
 }
 
 /** Addresses handed to `make` once memory is planned. */
@@ -39,6 +42,8 @@ export interface StepIo {
   scratch(key: string): number;
   /** A float32 view of the whole linear memory (valid for the engine's lifetime: memory never grows after load). */
   f32(): Float32Array;
+  /** The running worker threads, when the engine was loaded for threads and startThreads has resolved. */
+  threads(): ConvThreads | undefined;
 }
 
 export interface OpBuild {

@@ -1,8 +1,9 @@
 /**
  * Instantiates the engine's WebAssembly kernels (assembly/index.ts, embedded at build time as
- * base64) and types their exports. Each loaded model gets its own instance and linear memory.
+ * base64) and types their exports. Each loaded model gets its own instance and linear memory; a
+ * threaded engine uses the shared-memory build, one instance per thread on the same memory.
  */
-import { ENGINE_WASM_BASE64 } from './engine-wasm.generated.js';
+import { ENGINE_SHARED_WASM_BASE64, ENGINE_WASM_BASE64 } from './engine-wasm.generated.js';
 
 /** The kernels' exports; every pointer is a byte address in `memory`, see assembly/index.ts. */
 export interface EngineKernels {
@@ -14,7 +15,7 @@ export interface EngineKernels {
     y: number, O: number, OH: number, OW: number,
     wn: number, scale: number, scaleStep: number, bias: number,
     KH: number, KW: number, sh: number, sw: number, dh: number, dw: number,
-    tab: number, acc: number,
+    tab: number, acc: number, oy0: number, oy1: number,
   ): void;
   convFloat(
     pad: number, C: number, Hp: number, Wp: number,
@@ -29,9 +30,10 @@ export interface EngineKernels {
 }
 
 let compiled: WebAssembly.Module | undefined;
+let compiledShared: WebAssembly.Module | undefined;
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(ENGINE_WASM_BASE64);
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
@@ -39,23 +41,37 @@ function wasmBytes(): Uint8Array<ArrayBuffer> {
 
 /** The engine's compiled module (compiled once per process). */
 export function engineModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(wasmBytes());
+  compiled ??= new WebAssembly.Module(decode(ENGINE_WASM_BASE64));
   return compiled;
+}
+
+/** The shared-memory build of the kernels (imports env.memory), for threads. */
+export function engineSharedModule(): WebAssembly.Module {
+  compiledShared ??= new WebAssembly.Module(decode(ENGINE_SHARED_WASM_BASE64));
+  return compiledShared;
 }
 
 /** Size in bytes of the engine's .wasm binary. */
 export function engineWasmSize(): number {
-  return wasmBytes().length;
+  return decode(ENGINE_WASM_BASE64).length;
 }
 
-/** A fresh instance of the kernels with its own memory. */
-export function instantiateKernels(): EngineKernels {
-  const instance = new WebAssembly.Instance(engineModule(), {
-    env: {
-      abort: (_msg: number, _file: number, line: number, col: number) => {
-        throw new Error(`engine kernel aborted at assembly/index.ts:${line}:${col}`);
-      },
-    },
-  });
-  return instance.exports as unknown as EngineKernels;
+/** Pages (64 KiB) a shared engine memory may grow to: 2 GiB, the engine's MAX_ENGINE_MEMORY. */
+export const SHARED_MAX_PAGES = 32768;
+
+/** The kernels' imports besides memory. */
+const env = {
+  abort: (_msg: number, _file: number, line: number, col: number) => {
+    throw new Error(`engine kernel aborted at assembly/index.ts:${line}:${col}`);
+  },
+};
+
+/**
+ * A fresh instance of the kernels: with its own memory, or (threads) on `shared`, a
+ * WebAssembly.Memory created with `shared: true` and SHARED_MAX_PAGES maximum pages.
+ */
+export function instantiateKernels(shared?: WebAssembly.Memory, module?: WebAssembly.Module): EngineKernels {
+  if (!shared) return new WebAssembly.Instance(engineModule(), { env }).exports as unknown as EngineKernels;
+  const instance = new WebAssembly.Instance(module ?? engineSharedModule(), { env: { ...env, memory: shared } });
+  return { ...(instance.exports as unknown as EngineKernels), memory: shared };
 }

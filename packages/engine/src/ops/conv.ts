@@ -83,9 +83,14 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
     const pw = w.packed;
     const Cp = Math.ceil(Cg / 4) * 4;
     ctx.scratch('conv.pad', Cp * Hp * Wp * 4);
-    ctx.scratch('conv.tab', CHUNK * 512);
-    ctx.scratch('conv.acc', Math.ceil(Og / 4) * 4 * 32);
+    // Table and accumulator scratch per thread (thread 0's keys are the single-threaded ones).
+    const key = (name: string, t: number) => (t === 0 ? name : `${name}.${t}`);
+    for (let t = 0; t < ctx.threads; t++) {
+      ctx.scratch(key('conv.tab', t), CHUNK * 512);
+      ctx.scratch(key('conv.acc', t), Math.ceil(Og / 4) * 4 * 32);
+    }
     const perChannel = pw.scale.length !== 1;
+    const threads = ctx.threads;
     const scaleAddr = ctx.allocWeights(pw.scale.byteLength);
     new Float32Array(k.memory.buffer, scaleAddr, pw.scale.length).set(pw.scale);
     const groups: number[] = [];
@@ -101,16 +106,19 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
         const [xa] = io.inputs as [number];
         const [ya] = io.outputs as [number];
         const pad = io.scratch('conv.pad');
-        const tab = io.scratch('conv.tab');
-        const acc = io.scratch('conv.acc');
+        const tabs = Array.from({ length: threads }, (_, t) => io.scratch(key('conv.tab', t)));
+        const accs = Array.from({ length: threads }, (_, t) => io.scratch(key('conv.acc', t)));
         return () => {
+          const pool = io.threads();
           for (let gi = 0; gi < group; gi++) {
             k.padPlanes(xa + gi * planeIn, Cg, H, W, pad, Cp, Hp, Wp, g.pt, g.pl);
-            k.convBinary(
+            const args = [
               pad, Cp, Hp, Wp, ya + gi * planeOut, Og, g.oh, g.ow, groups[gi]!,
               scaleAddr + (perChannel ? gi * Og * 4 : 0), perChannel ? 1 : 0, bias ? bias + gi * Og * 4 : 0,
-              KH, KW, g.sh, g.sw, g.dh, g.dw, tab, acc,
-            );
+              KH, KW, g.sh, g.sw, g.dh, g.dw,
+            ] as const;
+            if (pool) pool.convBinary(args, g.oh, tabs, accs);
+            else k.convBinary(...args, tabs[0]!, accs[0]!, 0, g.oh);
           }
         };
       },
