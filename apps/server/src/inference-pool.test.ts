@@ -2,8 +2,9 @@
  * The worker-thread pool with the real packed WRN-20-10 behind the real service on loopback:
  * answers equal the model's run directly; with one worker and a queue of 2, a burst of 12 requests
  * gets 200s and 503s with Retry-After (never a reset), /readyz says 503 while the queue is full,
- * and /healthz keeps answering within 100 ms because inference is off the event loop; a request
- * past its deadline, or behind a queue that would outlast it, is a 503; an image over the pixel bound found by the worker's decoder is a 413.
+ * and /healthz answers while requests still wait because inference is off the event loop; a request
+ * past its deadline, or behind a queue that would outlast it, is a 503; an image over the pixel bound found by the worker's decoder is a 413;
+ * a worker that dies fails only its request and is replaced.
  */
 import type { AddressInfo } from 'node:net';
 import { loadModel } from '@onebit/runtime';
@@ -52,17 +53,20 @@ describe('inference in worker threads behind a bounded queue', () => {
     }
   }, 60_000);
 
-  it('a burst past the queue gets 503 with Retry-After, /readyz fails while full, /healthz answers within 100 ms', async () => {
-    const burst = samples.map((s) => post(s.png).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { error?: string } })));
+  it('a burst past the queue gets 503 with Retry-After, /readyz fails while full, /healthz answers meanwhile', async () => {
+    const burst = samples.map((s) => post(s.png).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { error?: string }, at: performance.now() })));
     // While the burst is queued: readiness fails and liveness answers fast.
     await new Promise((r) => setTimeout(r, 50));
     const ready = await fetch(`${base}/readyz`);
-    const t0 = performance.now();
     const health = await fetch(`${base}/healthz`);
-    const healthMs = performance.now() - t0;
+    const healthAt = performance.now();
+    const waitingThen = pool.load().queued;
     const answers = await Promise.all(burst);
+    // Liveness answered while requests were still waiting for the worker: inference is not on the event loop.
+    // (Its latency under load is a benchmark figure, npm run bench, not a timed test.)
     expect(health.status).toBe(200);
-    expect(healthMs).toBeLessThan(100);
+    expect(waitingThen).toBeGreaterThan(0);
+    expect(healthAt).toBeLessThan(Math.max(...answers.map((a) => a.at)));
     expect(ready.status).toBe(503);
     expect(Number(ready.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const statuses = answers.map((a) => a.status);
@@ -101,3 +105,17 @@ describe('inference in worker threads behind a bounded queue', () => {
     expect(((await res.json()) as { error: string }).error).toContain('100×100');
   }, 60_000);
 });
+
+describe('a worker that dies', () => {
+  it('fails only its own request, and is replaced so the pool keeps serving', async () => {
+    const crashing = await createInferencePool({ model: new Uint8Array(0), threads: 1, backend: 'auto', maxPixels: 1, workers: 1, workerScript: new URL('./crashing-worker.fixture.mjs', import.meta.url) });
+    try {
+      await expect(crashing.classify(new Uint8Array(4), { topK: 9 })).rejects.toThrow('The inference worker running this request stopped (exit code 3).');
+      expect((await crashing.classify(new Uint8Array(4), { topK: 2 }))[0]!.index).toBe(2);
+      expect(crashing.load()).toEqual({ queued: 0, running: 0, workers: 1 });
+    } finally {
+      await crashing.close();
+    }
+  });
+});
+

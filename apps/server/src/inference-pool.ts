@@ -42,6 +42,8 @@ export interface PoolOptions extends WorkerConfig {
   readonly maxQueue?: number;
   /** Time from a request's arrival to its answer before it is refused, ms (default 10 000). */
   readonly deadlineMs?: number;
+  /** The worker thread's script (default inference-worker.js); tests substitute one that crashes. */
+  readonly workerScript?: URL;
 }
 
 interface Job {
@@ -106,7 +108,7 @@ export async function createInferencePool(options: PoolOptions): Promise<Inferen
   }
 
   function start(): Promise<{ slot: Slot; info: ModelInfo }> {
-    const worker = new Worker(workerUrl(), { workerData: config });
+    const worker = new Worker(options.workerScript ?? workerUrl(), { workerData: config });
     const slot: Slot = { worker, job: undefined };
     return new Promise((resolve, reject) => {
       let ready = false;
