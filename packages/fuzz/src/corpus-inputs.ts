@@ -45,6 +45,29 @@ function lieAboutSize(zip: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
+/**
+ * `zip` with a zip64 end record and locator added before its end record (APPNOTE.TXT 4.3.14–4.3.15),
+ * claiming `count` entries in a central directory that starts at the end of the file: every record
+ * read there is empty (all fields zero).
+ */
+function claimZip64Entries(zip: Uint8Array, count: number): Uint8Array {
+  const eocd = zip.length - 22;
+  const centralOffset = zip.length + 76;
+  const record = new Uint8Array(56);
+  const rv = new DataView(record.buffer);
+  rv.setUint32(0, 0x06064b50, true);
+  rv.setBigUint64(4, 44n, true);
+  rv.setBigUint64(24, BigInt(count), true);
+  rv.setBigUint64(32, BigInt(count), true);
+  rv.setBigUint64(48, BigInt(centralOffset), true);
+  const locator = new Uint8Array(20);
+  const lv = new DataView(locator.buffer);
+  lv.setUint32(0, 0x07064b50, true);
+  lv.setBigUint64(8, BigInt(eocd), true);
+  lv.setUint32(16, 1, true);
+  return concatBytes(zip.subarray(0, eocd), record, locator, zip.subarray(eocd));
+}
+
 export const CORPUS_INPUTS: Readonly<Record<string, () => Uint8Array>> = {
   // UNICODE opcode with \U00110000: String.fromCodePoint threw a RangeError.
   'pickle-unicode-escape-beyond-u10ffff.pkl': () => new PickleWriter().raw(0x56, ...Array.from('\\U00110000\n', (c) => c.charCodeAt(0))).stop().bytes(),
@@ -85,6 +108,11 @@ export const CORPUS_INPUTS: Readonly<Record<string, () => Uint8Array>> = {
   'torch-zip-entry-claims-4gib.pt': () => {
     const pkl = new PickleWriter().proto(2).emptyDict().stop().bytes();
     return lieAboutSize(zipSync({ 'archive/data.pkl': pkl, 'archive/version': new TextEncoder().encode('3\n') }, { level: 6, mtime: new Date(2024, 0, 1) }), 0xfffffff0);
+  },
+  // A zip64 end record claiming 2^32 − 1 entries from the end of a tiny archive: fflate walked 10^6 empty records past the end until maxEntries stopped it (the fuzz input, seed 11 torch-zip case 7978, timed out).
+  'torch-zip-directory-count-beyond-file.pt': () => {
+    const pkl = new PickleWriter().proto(2).emptyDict().stop().bytes();
+    return claimZip64Entries(zipSync({ 'archive/data.pkl': pkl, 'archive/version': new TextEncoder().encode('3\n') }, { level: 0, mtime: new Date(2024, 0, 1) }), 0xffffffff);
   },
   // A Conv model importing default-domain opset 0: emitting the packed decode chain threw a RangeError.
   'convert-graph-opset-0.onnx': () => {

@@ -10,7 +10,7 @@ import { OpaqueObject, type PickleValue, isTensor } from './pickle-value.js';
 import { looksLikeSafetensors } from './safetensors.js';
 import { looksLikeTorchLegacy, unpickleTorchLegacy } from './torch-legacy.js';
 import { toPickleValue } from './torch-value.js';
-import { type TorchZipLimits, looksLikeZip, unpickleTorchZip } from './torch-zip.js';
+import { MIN_CENTRAL_RECORD_BYTES, type TorchZipLimits, looksLikeZip, unpickleTorchZip } from './torch-zip.js';
 import { unzipSync } from 'fflate';
 
 export type TorchFormat = 'torch-zip' | 'torch-legacy';
@@ -61,7 +61,7 @@ export function sniffTorch(bytes: Uint8Array): TorchFormat | undefined {
     unzipSync(bytes, {
       filter: (f) => {
         if (f.name === 'data.pkl' || f.name.endsWith('/data.pkl')) found = true;
-        if (++seen > 100_000) throw new Error('too many entries');
+        if (++seen > Math.min(100_000, bytes.length / MIN_CENTRAL_RECORD_BYTES)) throw new Error('more entries than the archive can hold');
         return false;
       },
     });

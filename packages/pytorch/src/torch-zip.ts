@@ -35,6 +35,9 @@ export const DEFAULT_TORCH_ZIP_LIMITS: Readonly<TorchZipLimits> = {
   maxEntries: 1_000_000,
 };
 
+/** A central directory record takes at least 46 bytes (APPNOTE.TXT 4.3.12), which bounds how many entries an archive can list. */
+export const MIN_CENTRAL_RECORD_BYTES = 46;
+
 /** Deflate never expands data more than 1032:1 (258-byte matches coded in 2 bits). */
 const MAX_DEFLATE_RATIO = 1032;
 
@@ -56,7 +59,11 @@ function unzip(bytes: Uint8Array, filter: (file: UnzipFileInfo) => boolean): Rec
 export function unpickleTorchZip(bytes: Uint8Array, limits: Partial<TorchZipLimits> = {}): { raw: unknown; folder: string } {
   const { maxInflatedBytes, maxEntries } = { ...DEFAULT_TORCH_ZIP_LIMITS, ...limits };
   const names: string[] = [];
+  // fflate walks as many records as the end record's count claims, reading past the directory's end
+  // as empty records: a 2 KB file claiming 2^32 entries would take minutes to list
+  const fit = Math.floor(bytes.length / MIN_CENTRAL_RECORD_BYTES);
   unzip(bytes, (file) => {
+    if (names.length >= fit) throw new FormatError(FORMAT, `the central directory lists more entries than the ${bytes.length}-byte archive can hold (${fit} of at least ${MIN_CENTRAL_RECORD_BYTES} bytes each).`);
     if (names.length >= maxEntries) throw new LimitError(`${FORMAT}: the archive lists more than ${maxEntries} entries (maxEntries); ${raiseLimitHint('maxEntries')}.`);
     names.push(file.name);
     return false;
