@@ -1,7 +1,8 @@
 /**
  * The `onebit` command line: parses arguments with commander and hands the work to the
- * packages. Data problems (onebit's typed errors) print one line and exit 1; usage mistakes
- * (commander's parse errors, UsageError, RangeError/TypeError from argument checks) exit 2;
+ * packages. Data problems (onebit's typed errors) and V8's own RangeErrors (out of memory or stack)
+ * print one line and exit 1; usage mistakes (commander's parse errors, UsageError, RangeError/TypeError
+ * from argument checks) exit 2;
  * anything else is a bug and shows its stack.
  */
 import { Command, CommanderError } from 'commander';
@@ -12,6 +13,9 @@ import { registerInspect } from './commands/inspect.js';
 import { registerReport } from './commands/report.js';
 import { registerValidate } from './commands/validate.js';
 import { version } from './version.js';
+
+/** The messages of RangeErrors V8 itself throws (resource exhaustion), unlike onebit's argument checks. */
+const ENGINE_RANGE_ERROR = /^(Array buffer allocation failed|Invalid (typed )?array length|Invalid string length|Maximum call stack size exceeded)/;
 
 const program = new Command();
 program
@@ -35,6 +39,10 @@ try {
     process.exitCode = e.exitCode === 0 ? 0 : 2;
   } else if (e instanceof OnebitError) {
     console.error(`error: ${e.message}`);
+    process.exitCode = 1;
+  } else if (e instanceof RangeError && ENGINE_RANGE_ERROR.test(e.message)) {
+    // V8's own RangeError: the input asked for more memory or stack than the process has, not a usage mistake.
+    console.error(`error: ${e.message}: the input needs more memory or stack than this process has; validate it in parts with --shard i/n or a smaller --batch-size.`);
     process.exitCode = 1;
   } else if (e instanceof UsageError || e instanceof RangeError || e instanceof TypeError) {
     console.error(`error: ${e.message}`);

@@ -1,6 +1,7 @@
 /** Tests of dtype helpers: exact half/bfloat16 decoding and element copies from unaligned bytes. */
 import { describe, expect, it } from 'vitest';
-import { bfloat16ToNumber, float16ToNumber, readElementsLE, toFloat32 } from './dtype.js';
+import { allocate, bfloat16ToNumber, float16ToNumber, readElementsLE, toFloat32 } from './dtype.js';
+import { LimitError } from './errors.js';
 import { elementCount, formatDims, tensor } from './tensor.js';
 
 describe('float16ToNumber', () => {
@@ -34,5 +35,15 @@ describe('tensor', () => {
     expect(() => tensor('float32', [2, 3], new Float32Array(5))).toThrow('tensor of shape [2, 3] needs 6 elements but its float32 data has 5.');
     expect(elementCount([])).toBe(1);
     expect(formatDims([160, 3, 3, 3])).toBe('160×3×3×3');
+  });
+});
+
+describe('allocate', () => {
+  it('EXPECTED FAILURE: an allocation V8 refuses is a LimitError naming what and how many bytes, not a bare RangeError', () => {
+    expect(allocate('int16', 3)).toEqual(new Int16Array(3));
+    expect(() => allocate('float32', 2 ** 40, 'the logits of 2^40 images')).toThrow(LimitError);
+    expect(() => allocate('float32', 2 ** 40, 'the logits of 2^40 images')).toThrow(
+      `the logits of 2^40 images needs ${2 ** 42} bytes, more than this process can allocate (Invalid typed array length: ${2 ** 40}).`);
+    expect(() => allocate('uint8', -1)).toThrow('an array of -1 uint8 elements needs -1 bytes, more than this process can allocate (Invalid typed array length: -1).');
   });
 });

@@ -2,6 +2,7 @@
  * Element types of onebit tensors and the typed array that stores each one. Half and bfloat16
  * values are kept as their raw 16-bit patterns (Uint16Array), as onnxruntime-web does.
  */
+import { LimitError } from './errors.js';
 
 export interface TensorDataMap {
   float32: Float32Array;
@@ -36,9 +37,18 @@ export function isDType(value: string): value is DType {
   return Object.prototype.hasOwnProperty.call(DTYPE_BYTES, value);
 }
 
-/** A zero-filled typed array of `length` elements of `dtype`. */
-export function allocate<D extends DType>(dtype: D, length: number): TensorDataMap[D] {
-  return new CONSTRUCTORS[dtype](length) as TensorDataMap[D];
+/**
+ * A zero-filled typed array of `length` elements of `dtype`. `what` names it in the error.
+ * @throws LimitError when the engine cannot allocate it (V8's own RangeError, e.g. "Array buffer
+ * allocation failed" or "Invalid typed array length", becomes one sentence naming what and how big).
+ */
+export function allocate<D extends DType>(dtype: D, length: number, what = `an array of ${length} ${dtype} elements`): TensorDataMap[D] {
+  try {
+    return new CONSTRUCTORS[dtype](length) as TensorDataMap[D];
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new LimitError(`${what} needs ${length * DTYPE_BYTES[dtype]} bytes, more than this process can allocate (${e.message}).`, { cause: e });
+  }
 }
 
 /**

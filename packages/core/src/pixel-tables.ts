@@ -4,6 +4,7 @@
  * ToTensor (÷255) then Normalize. Validation and the deployment runtime both build their inputs
  * from these tables, so a CIFAR image gives both exactly the same floats.
  */
+import { MismatchError } from './errors.js';
 
 export interface PixelNormalization {
   readonly name: string;
@@ -14,12 +15,15 @@ export interface PixelNormalization {
   readonly std: readonly number[];
 }
 
-/** One table per channel; `what` names the images in the error for a channel-count mismatch. */
+/**
+ * One table per channel; `what` names the images in the error for a channel-count mismatch.
+ * @throws MismatchError when the preset's per-channel mean or std count differs from `channels` (preprocessing and data disagree: bad data, not a bad call).
+ */
 export function pixelTables(p: PixelNormalization, channels: number, what = 'the images'): Float32Array[] {
   const f = Math.fround;
   const pick = (values: readonly number[], field: string, c: number): number => {
     if (values.length === 1) return values[0]!;
-    if (values.length !== channels) throw new RangeError(`Preprocessing "${p.name}" has ${values.length} ${field} values but ${what} have ${channels} channels.`);
+    if (values.length !== channels) throw new MismatchError(`Preprocessing "${p.name}" has ${values.length} ${field} values but ${what} have ${channels} channels.`);
     return values[c]!;
   };
   const tables: Float32Array[] = [];

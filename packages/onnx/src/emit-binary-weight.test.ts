@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { packSigns, type BinaryWeight } from '@onebit/bits';
+import { ModelError } from '@onebit/core';
 import { GraphBuilder } from './graph-builder.js';
 import { addBinaryWeight, bitTable, BIT_TABLE_NAME, type BinaryWeightMode } from './emit-binary-weight.js';
 import { decodeModel, encodeModel } from './model-proto.js';
@@ -135,15 +136,24 @@ describe('addBinaryWeight in onnxruntime', () => {
   });
 });
 
-describe('addBinaryWeight BAD CALL', () => {
-  it('refuses bits of the wrong length', () => {
-    const b = new GraphBuilder('bad');
-    expect(() => addBinaryWeight(b, 'w', { dims: [2, 1, 3, 3], bits: new Uint8Array(2), scale: 1 }, 'packed', 13))
-      .toThrow(new RangeError('binary weight "w" of shape [2, 1, 3, 3] needs 3 bytes of bits but has 2.'));
+describe('addBinaryWeight EXPECTED FAILURE on bad weight data: a ModelError naming the tensor (the CLI exits 1, not 2)', () => {
+  const bad: Array<[string, Parameters<typeof addBinaryWeight>[2], number, string]> = [
+    ['bits of the wrong length', { dims: [2, 1, 3, 3], bits: new Uint8Array(2), scale: 1 }, 13, 'binary weight "w" of shape [2, 1, 3, 3] needs 3 bytes of bits but has 2.'],
+    ['a per-channel scale of the wrong length', { dims: [2, 1, 3, 3], bits: new Uint8Array(3), scale: new Float32Array(3) }, 13, 'binary weight "w" has 3 scales for 2 output channels.'],
+    ['a zero dimension', { dims: [2, 0, 3, 3], bits: new Uint8Array(0), scale: 1 }, 13, 'binary weight "w" has invalid dims [2, 0, 3, 3].'],
+    ['a NaN scale', { dims: [2, 1, 3, 3], bits: new Uint8Array(3), scale: NaN }, 13, 'binary weight "w" has scale NaN, not a finite number.'],
+    ['an infinite channel scale', { dims: [2, 1, 3, 3], bits: new Uint8Array(3), scale: new Float32Array([1, Infinity]) }, 13, 'binary weight "w" has scale Infinity for channel 1, not a finite number.'],
+    ['an opset onebit does not write', { dims: [2, 1, 3, 3], bits: new Uint8Array(3), scale: 1 }, 99, 'binary weight "w" is emitted for opset 99, outside the 7–21 range onebit writes.'],
+  ];
+  it.each(bad)('%s', (_, w, opset, message) => {
+    const call = () => addBinaryWeight(new GraphBuilder('bad'), 'w', w, 'packed', opset);
+    expect(call).toThrow(ModelError);
+    expect(call).toThrow(message);
+    let thrown: unknown;
+    try { call(); } catch (e) { thrown = e; }
+    expect((thrown as ModelError).tensorName).toBe('w');
   });
-  it('refuses a per-channel scale of the wrong length', () => {
-    const b = new GraphBuilder('bad');
-    expect(() => addBinaryWeight(b, 'w', { dims: [2, 1, 3, 3], bits: new Uint8Array(3), scale: new Float32Array(3) }, 'float', 13))
-      .toThrow('binary weight "w" has 3 scales for 2 output channels.');
+  it('an unknown mode is still a bad call (RangeError)', () => {
+    expect(() => addBinaryWeight(new GraphBuilder('bad'), 'w', { dims: [8], bits: new Uint8Array(1), scale: 1 }, 'half' as 'packed')).toThrow(new RangeError('binary weight mode "half" is not \'packed\' or \'float\'.'));
   });
 });

@@ -4,7 +4,7 @@
  * that onnxruntime constant-folds when the session is created; 'float' stores ±scale as float32.
  * The layout is documented, with a worked example, in ../PACKED.md.
  */
-import { tensor } from '@onebit/core';
+import { ModelError, tensor } from '@onebit/core';
 import { type BinaryWeight, unpackSigns } from '@onebit/bits';
 import type { GraphBuilder } from './graph-builder.js';
 import { MAX_OPSET, MIN_OPSET } from './ir-version.js';
@@ -36,9 +36,10 @@ export function bitTable(): Int8Array {
 export function addBinaryWeight(b: GraphBuilder, name: string, w: BinaryWeight, mode: BinaryWeightMode = 'packed', opset = 13): string {
   const dims = [...w.dims];
   const n = dims.reduce((a, d) => a * d, 1);
-  if (!dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new RangeError(`binary weight "${name}" has invalid dims [${dims.join(', ')}].`);
-  if (w.bits.length !== Math.ceil(n / 8)) throw new RangeError(`binary weight "${name}" of shape [${dims.join(', ')}] needs ${Math.ceil(n / 8)} bytes of bits but has ${w.bits.length}.`);
-  if (opset < MIN_OPSET || opset > MAX_OPSET || !Number.isInteger(opset)) throw new RangeError(`opset ${opset} is outside ${MIN_OPSET}–${MAX_OPSET}.`);
+  // Dims, bits, opset and scales come from the model being converted: a mismatch is bad data (ModelError), not a bad call.
+  if (!dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new ModelError(`binary weight "${name}" has invalid dims [${dims.join(', ')}].`, name);
+  if (w.bits.length !== Math.ceil(n / 8)) throw new ModelError(`binary weight "${name}" of shape [${dims.join(', ')}] needs ${Math.ceil(n / 8)} bytes of bits but has ${w.bits.length}.`, name);
+  if (opset < MIN_OPSET || opset > MAX_OPSET || !Number.isInteger(opset)) throw new ModelError(`binary weight "${name}" is emitted for opset ${opset}, outside the ${MIN_OPSET}–${MAX_OPSET} range onebit writes.`, name);
   const scale = scaleTensor(name, w, dims);
 
   if (mode === 'float') {
@@ -77,11 +78,11 @@ export function addBinaryWeight(b: GraphBuilder, name: string, w: BinaryWeight, 
 /** The scale as a float32 scalar, or [Cout, 1, …, 1] for per-output-channel scales. */
 function scaleTensor(name: string, w: BinaryWeight, dims: number[]) {
   if (typeof w.scale === 'number') {
-    if (!Number.isFinite(w.scale)) throw new RangeError(`binary weight "${name}" has scale ${w.scale}.`);
+    if (!Number.isFinite(w.scale)) throw new ModelError(`binary weight "${name}" has scale ${w.scale}, not a finite number.`, name);
     return tensor('float32', [], new Float32Array([w.scale]));
   }
-  if (w.scale.length !== dims[0]) throw new RangeError(`binary weight "${name}" has ${w.scale.length} scales for ${dims[0]} output channels.`);
+  if (w.scale.length !== dims[0]) throw new ModelError(`binary weight "${name}" has ${w.scale.length} scales for ${dims[0]} output channels.`, name);
   const bad = w.scale.findIndex((s) => !Number.isFinite(s));
-  if (bad >= 0) throw new RangeError(`binary weight "${name}" has scale ${w.scale[bad]} for channel ${bad}.`);
+  if (bad >= 0) throw new ModelError(`binary weight "${name}" has scale ${w.scale[bad]} for channel ${bad}, not a finite number.`, name);
   return tensor('float32', [dims[0]!, ...dims.slice(1).map(() => 1)], w.scale.slice());
 }

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FormatError } from '@onebit/core';
+import { FormatError, allocate } from '@onebit/core';
 import type { DataDigest, ImageSet } from './image-set.js';
 import { checkReadRange, type ImageSource } from './image-source.js';
 import { sha256Hex } from './report-identity.js';
@@ -126,7 +126,7 @@ export async function openImageFolder(dir: string, options: Omit<ImageFolderOpti
 
   const read = async (start: number, end: number): Promise<Uint8Array> => {
     checkReadRange(start, end, n);
-    const pixels = new Uint8Array((end - start) * size);
+    const pixels = allocate('uint8', (end - start) * size, `${end - start} decoded images of ${channels}×${crop}×${crop} from ${dir}`);
     let next = start;
     let done = 0;
     const worker = async (): Promise<void> => {
@@ -156,7 +156,7 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
   const source = await openImageFolder(dir, rest);
   const [start, end] = range ? range(source.n) : [0, source.n];
   const size = source.channels * source.height * source.width;
-  const pixels = new Uint8Array(source.n * size);
+  const pixels = allocate('uint8', source.n * size, `all ${source.n} decoded images of ${dir} (validation reads them a batch at a time instead)`);
   pixels.set(await source.read(start, end), start * size);
   const { read: _read, ...set } = source;
   return { ...set, pixels };

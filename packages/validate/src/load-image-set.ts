@@ -11,7 +11,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FormatError, assertNotWrongFile, resizedSize } from '@onebit/core';
+import { FormatError, allocate, assertNotWrongFile, resizedSize } from '@onebit/core';
 import { openCifar, readCifarClassNames, type CifarVariant } from './cifar.js';
 import { readFileRange } from './file-range.js';
 import type { DataDigest, ImageSet } from './image-set.js';
@@ -81,7 +81,7 @@ export async function loadImageSet(path: string, options: CifarVariant | LoadIma
   const [start, end] = opts.range ? opts.range(source.n) : [0, source.n];
   const size = source.channels * source.height * source.width;
   if (start === 0 && end === source.n) return { ...source, pixels: await read(0, source.n) };
-  const pixels = new Uint8Array(source.n * size);
+  const pixels = allocate('uint8', source.n * size, `all ${source.n} images of ${path} in memory (openImageSet reads them a batch at a time instead)`);
   pixels.set(await read(start, end), start * size);
   return { ...source, pixels };
 }

@@ -5,7 +5,7 @@
  * short batch is padded with zero images whose outputs are dropped). The report is plain JSON; the
  * raw logits ride along as a non-enumerable `logits` property.
  */
-import { ModelError, formatDims, toFloat32, type Tensor } from '@onebit/core';
+import { ModelError, allocate, formatDims, toFloat32, type Tensor } from '@onebit/core';
 import { accuracyReport, type AccuracyReport } from './accuracy.js';
 import type { ImageSet } from './image-set.js';
 import { imageSource, isImageSource, type ImageSource } from './image-source.js';
@@ -98,15 +98,17 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
 
   const runtime = opts.runtime ?? 'node';
   const runner = await createRunner(opts.model, { runtime, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
-  let logits = new Float32Array(0);
+  let logits: Float32Array = new Float32Array(0);
   let numClasses = 0;
   let inferenceMs = 0;
   let batches = 0;
   try {
     // A fixed batch is always fed whole: the images past the data's end stay zero.
     const fed = (count: number) => plan.fixedBatch ?? count;
-    const scratch = new Float32Array(fed(Math.min(batchSize, Math.max(n, 1))) * imageSize);
-    const channelsLast = plan.layout === 'NHWC' ? new Float32Array(scratch.length) : undefined;
+    const batchImages = fed(Math.min(batchSize, Math.max(n, 1)));
+    const batchWhat = `the float32 input batch of ${batchImages} images of ${data.channels}×${data.height}×${data.width} (a smaller --batch-size, --size or --crop needs less)`;
+    const scratch = allocate('float32', batchImages * imageSize, batchWhat);
+    const channelsLast = plan.layout === 'NHWC' ? allocate('float32', scratch.length, batchWhat) : undefined;
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
       const at = first + start;
@@ -121,7 +123,7 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRe
       if (start === 0) {
         numClasses = all.length / fed(count);
         if (!Number.isInteger(numClasses) || numClasses < 1) throw new ModelError(`Output "${runner.outputName}" has ${all.length} values for a batch of ${fed(count)}, not a whole number of classes per image.`, runner.outputName);
-        logits = new Float32Array(n * numClasses);
+        logits = allocate('float32', n * numClasses, `the logits of ${n} images × ${numClasses} classes (validate fewer images at once with --shard or --limit)`);
       } else if (all.length !== fed(count) * numClasses) {
         throw new ModelError(`Output "${runner.outputName}" has ${all.length} values for a batch of ${fed(count)} images, not ${fed(count) * numClasses}.`, runner.outputName);
       }

@@ -10,6 +10,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { sharedPath } from '@onebit/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -109,6 +110,17 @@ describe('onebit validate (built CLI)', () => {
     const unit = onebit('validate', model, '--preprocess', 'unit', ...common, '--limit', '40', '--max-drop-vs', join(out, 'base.json'), '0.5pp');
     expect(unit.status).toBe(1);
     expect(unit.stderr.trim()).toMatch(/^error: base\.json used preprocessing \[\{"name":"raw255".* but this run uses \[\{"name":"unit".*; pass the baseline's --preprocess\/--mean\/--std\/--size\/--crop or regenerate the baseline with this run's\.$/);
+  });
+
+  it('EXPECTED FAILURE: an input batch larger than V8 can allocate (--crop 100000 on an image folder) is a one-sentence LimitError, exit 1 (not a usage error)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onebit-cli-huge-crop-'));
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer();
+    writeFileSync(join(dir, 'a.png'), png);
+    writeFileSync(join(dir, 'b.png'), png);
+    writeFileSync(join(dir, 'labels.csv'), 'filename,class_index\na.png,0\nb.png,1\n');
+    const r = onebit('validate', model, ...RAW, '--data', dir, '--crop', '100000', '--threads', '1');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('error: the float32 input batch of 2 images of 3×100000×100000 (a smaller --batch-size, --size or --crop needs less) needs 240000000000 bytes, more than this process can allocate (Invalid typed array length: 60000000000).');
   });
 
   it('a binary-wide-resnet checkpoint converts with no graph, and validate takes cifar-wrn from the model metadata', () => {
