@@ -30,8 +30,27 @@ function original(view: object, encoded: Uint8Array): Uint8Array {
   return source && bytesEqual(source.baseline, encoded) ? source.bytes : encoded;
 }
 
+/**
+ * True while remember() encodes a view just decoded: its children were decoded and remembered
+ * first and are unchanged, so their source bytes stand for them. Without this, remembering each
+ * level re-encoded everything below it (quadratic in subgraph depth: a 2 KB model with 64 nested
+ * If bodies took over a second to decode — a fuzz CI slice timeout).
+ */
+let encodingFresh = false;
+
+/** The source bytes of `view` while remember() encodes its just-decoded parent, else undefined. */
+function freshSource(view: object): Uint8Array | undefined {
+  return encodingFresh ? SOURCE.get(view)?.bytes : undefined;
+}
+
 function remember<T extends object>(view: T, bytes: Uint8Array, encode: (v: T) => Uint8Array): T {
-  SOURCE.set(view, { bytes, baseline: encode(view) });
+  const outer = encodingFresh;
+  encodingFresh = true;
+  try {
+    SOURCE.set(view, { bytes, baseline: encode(view) });
+  } finally {
+    encodingFresh = outer;
+  }
   return view;
 }
 
@@ -116,6 +135,8 @@ function initializerFields(g: OnnxGraph): { initializers: WireField[]; others: U
 }
 
 export function encodeGraphBytes(g: OnnxGraph): Uint8Array {
+  const fresh = freshSource(g);
+  if (fresh) return fresh;
   const { initializers, others } = initializerFields(g);
   const known: WireField[] = [
     ...g.nodes.map((n) => field(1, messageField(1, encodeNodeBytes(n)))),
@@ -158,6 +179,8 @@ function decodeNode(bytes: Uint8Array, index: number, depth: number, budget: Ten
 }
 
 function encodeNodeBytes(n: OnnxNode): Uint8Array {
+  const fresh = freshSource(n);
+  if (fresh) return fresh;
   const known: WireField[] = [
     ...scalarFields(proto.NodeProto.encode({
       input: n.inputs, output: n.outputs, name: optionalString(n.name, n.attributes, 3), opType: optionalString(n.opType, n.attributes, 4),
@@ -244,6 +267,8 @@ function exactInt(value: number, int64: bigint | undefined): number | { low: num
 }
 
 function encodeAttributeBytes(name: string, a: OnnxAttribute): Uint8Array {
+  const fresh = freshSource(a);
+  if (fresh) return fresh;
   if (a.type === 'other') return a.value;
   const scalars = (p: Record<string, unknown>): WireField[] => scalarFields(proto.AttributeProto.encode({ name, ...p }).finish());
   let known: WireField[];
@@ -303,6 +328,8 @@ function encodeTypeBytes(v: ValueInfo): Uint8Array {
 }
 
 function encodeValueInfoBytes(v: ValueInfo): Uint8Array {
+  const fresh = freshSource(v);
+  if (fresh) return fresh;
   const carried = v.passThrough ? splitFields(v.passThrough, `the carried fields of value "${v.name}"`) : [];
   const carriedType = carried.find((f) => f.number === 2);
   const known: WireField[] = scalarFields(proto.ValueInfoProto.encode({ name: v.name }).finish());
