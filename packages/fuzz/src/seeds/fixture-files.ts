@@ -18,6 +18,17 @@ export function repoSeeds(paths: readonly string[]): Seed[] {
   return paths.filter((p) => existsSync(join(REPO_ROOT, p))).map((p) => ({ name: p, bytes: new Uint8Array(readFileSync(join(REPO_ROOT, p))) }));
 }
 
+/**
+ * Small shared files (the reader cases of shared/cases/readers: other projects' test files) as
+ * seeds, read whole at run time; absent ones are skipped.
+ */
+export function sharedSeeds(relatives: readonly string[]): Seed[] {
+  return relatives.flatMap((relative) => {
+    const bytes = sharedSlice(relative, 64 * 1024);
+    return bytes ? [{ name: `shared/${relative}`, bytes }] : [];
+  });
+}
+
 /** The first `length` bytes of a shared file, or undefined when the shared folder or file is absent. */
 export function sharedSlice(relative: string, length: number): Uint8Array | undefined {
   let path: string;

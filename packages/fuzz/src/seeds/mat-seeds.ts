@@ -5,6 +5,7 @@
  */
 import { zlibSync } from 'fflate';
 import type { Seed } from '../mutation.js';
+import { repoSeeds, sharedSeeds } from './fixture-files.js';
 import { concatBytes } from '../concat-bytes.js';
 
 const miINT8 = 1, miUINT8 = 2, miINT32 = 5, miUINT32 = 6, miSINGLE = 7, miDOUBLE = 9, miMATRIX = 14, miCOMPRESSED = 15, miUTF8 = 16;
@@ -93,5 +94,18 @@ export function matSeeds(): Seed[] {
     seeds.push({ name: `mat/compressed-${order}`, bytes: concatBytes(matHeader(SEED_TEXT, le), ...vars.map((v) => compressed(v, le))) });
   }
   seeds.push({ name: 'mat/one-double', bytes: concatBytes(matHeader(SEED_TEXT), variables(true)[0]!) });
-  return seeds;
+  // layouts scipy accepts: dimensions as miUINT32, a name as miUTF8; a double array stored as int8 (widened 8× when decoded)
+  const utf8Name = new TextEncoder().encode('größe');
+  const uint32Dims = element(miMATRIX, concatBytes(
+    element(miUINT32, u32s([mxDOUBLE, 0], true), true), element(miUINT32, u32s([1, 2], true), true), element(miUTF8, utf8Name, true),
+    element(miDOUBLE, doubles([1, 2], true), true)), true);
+  const widened = matrix(mxDOUBLE, [16, 16], 'wide', [element(miINT8, new Uint8Array(256).fill(1), true)], true);
+  seeds.push({ name: 'mat/uint32-dims-utf8-name', bytes: concatBytes(matHeader(SEED_TEXT), uint32Dims) });
+  seeds.push({ name: 'mat/compressed-int8-as-double', bytes: concatBytes(matHeader(SEED_TEXT), compressed(widened, true)) });
+  return [
+    ...seeds,
+    // every layout scipy.io.savemat writes, and other projects' test files (checksum, opaque string object, repeated field names)
+    ...repoSeeds(['values', 'values-compressed', 'sparse-compressed', 'v4'].map((n) => `test-fixtures/mat-layouts/${n}.mat`)),
+    ...sharedSeeds(['corrupted_zlib_checksum', 'nasty_duplicate_fieldnames', 'testmatlabstring_7_WIN64'].map((n) => `cases/readers/mat/${n}.mat`)),
+  ];
 }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { decodeModel } from '@onebit/onnx';
 import { ProtoWriter } from '../seeds/protobuf-writer.js';
-import { repoSeeds } from '../seeds/fixture-files.js';
+import { repoSeeds, sharedSeeds } from '../seeds/fixture-files.js';
 import type { FuzzTarget } from '../target.js';
 
 /** TensorProto fields: 1 dims, 2 data_type, 4 float_data, 8 name, 9 raw_data, 13 external_data, 14 data_location. */
@@ -64,7 +64,12 @@ export const onnxGenerator: fc.Arbitrary<Uint8Array> = fc.tuple(
 
 export const onnxTarget: FuzzTarget = {
   name: 'onnx',
-  seeds: () => repoSeeds(['packages/validate/test-data/tiny.onnx', 'packages/validate/test-data/mean-rgb.onnx', 'test-fixtures/mnist-1bit/mnist-1bit.onnx']),
+  seeds: () => [
+    ...repoSeeds(['packages/validate/test-data/tiny.onnx', 'packages/validate/test-data/mean-rgb.onnx', 'test-fixtures/mnist-1bit/mnist-1bit.onnx']),
+    // the shapes the lossless codec carries: every field set, unknown fields, FLOAT8/INT4/FLOAT4 tensors, functions, sparse initializers, untyped subgraph values
+    ...repoSeeds(['every-field', 'unknown-fields', 'dtype-08', 'dtype-17', 'dtype-22', 'dtype-23', 'dtype-26'].map((n) => `test-fixtures/onnx-roundtrip/synthetic/${n}.onnx`)),
+    ...sharedSeeds(['synth_function', 'synth_slice_int64max_attr', 'synth_sparse_initializer', 'test_range_float_type_positive_delta_expanded'].map((n) => `cases/readers/onnx/${n}.onnx`)),
+  ],
   generator: onnxGenerator,
   read: (bytes) => decodeModel(bytes),
 };

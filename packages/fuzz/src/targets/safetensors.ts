@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { readSafetensors } from '@onebit/pytorch';
-import { repoSeeds } from '../seeds/fixture-files.js';
+import { repoSeeds, sharedSeeds } from '../seeds/fixture-files.js';
 import type { FuzzTarget } from '../target.js';
 
 const json = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<string> => arb.map((v) => JSON.stringify(v));
@@ -36,7 +36,7 @@ export const safetensorsGenerator: fc.Arbitrary<Uint8Array> = fc.tuple(
 
 export const safetensorsTarget: FuzzTarget = {
   name: 'safetensors',
-  seeds: () => repoSeeds(['test-fixtures/pytorch/tiny.safetensors']),
+  seeds: () => [...repoSeeds(['test-fixtures/pytorch/tiny.safetensors']), ...sharedSeeds(['cases/readers/safetensors/test_whitespace_leading_padded_header.safetensors'])],
   generator: safetensorsGenerator,
   read: (bytes) => readSafetensors(bytes),
 };
