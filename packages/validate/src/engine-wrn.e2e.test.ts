@@ -29,7 +29,7 @@ describe('the onebit engine runs the authors\' WRN-20-10 like the reference', ()
     const reference = readNpy(new Uint8Array(readFileSync(sharedPath(refPath))));
     const r = await validateModel({ model, data: cifar, preprocess: 'raw255', runtime: 'onebit', reference, limit, batchSize: 25 });
     expect(r.n).toBe(limit);
-    expect(r.runtimeName).toBe('onebit engine (WebAssembly SIMD, 1 thread)');
+    expect(r.runtimeName).toBe('onebit engine (WebAssembly SIMD, 2 threads)'); // validate's default thread count
     expect(r.predictions).toEqual([...argmaxRows(reference.data as Float32Array, 10)].slice(0, limit));
     expect(r.agreement).toBe(1);
     expect(r.maxAbsLogitDiff! / r.maxAbsReferenceLogit!).toBeLessThanOrEqual(ENGINE_MAX_REL_LOGIT_DIFF);
