@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { convertToOnnx } from '@onebit/convert';
+import { convertSync } from '@onebit/convert';
 import { resolveAsset } from '@onebit/data';
 
 export interface DefaultModel {
@@ -16,7 +16,7 @@ export interface DefaultModel {
 export async function defaultModel(): Promise<DefaultModel> {
   const mat = await resolveAsset('wrn-matlab-cifar10');
   const classes = await resolveAsset('cifar10-classes');
-  const { bytes } = convertToOnnx(new Uint8Array(await readFile(mat.path)), { fileName: mat.path, weights: 'packed' });
+  const { bytes } = convertSync(new Uint8Array(await readFile(mat.path)), { fileName: mat.path, weights: 'packed' });
   const labels = (await readFile(classes.path, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return { model: bytes, labels };
 }

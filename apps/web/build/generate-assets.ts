@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
-import { convertToOnnx } from '@onebit/convert';
+import { convertSync } from '@onebit/convert';
 import { resolveAsset } from '@onebit/data';
 import { applyPreprocess, argmaxRows, createRunner, getPreprocess, readCifar, readCifarClassNames } from '@onebit/validate';
 
@@ -60,8 +60,8 @@ export async function generateAssets(log: (line: string) => void = () => {}): Pr
   const classesFile = await resolveAsset('cifar10-classes');
   log(`onebit: converting ${mat.path}`);
   const matBytes = new Uint8Array(await readFile(mat.path));
-  const packed = convertToOnnx(matBytes, { fileName: mat.path, weights: 'packed' });
-  const floatBytes = convertToOnnx(matBytes, { fileName: mat.path, weights: 'float' }).bytes;
+  const packed = convertSync(matBytes, { fileName: mat.path, weights: 'packed' });
+  const floatBytes = convertSync(matBytes, { fileName: mat.path, weights: 'float' }).bytes;
   const sizes = { packed: sizeOf(packed.bytes), float: sizeOf(floatBytes), gzipLevel: GZIP_LEVEL };
   const classes = readCifarClassNames(await readFile(classesFile.path, 'utf8'));
 

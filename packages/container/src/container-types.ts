@@ -15,5 +15,7 @@ export interface Container {
   readonly model: Record<string, unknown>;
   /** Opaque bytes (e.g. an ONNX graph skeleton); stored and checksummed, never interpreted. */
   readonly graph?: Uint8Array;
+  /** How the graph bytes are stored: 'raw' (default) or 'deflate' (version 2). */
+  readonly graphEncoding?: 'raw' | 'deflate';
   readonly tensors: readonly ContainerTensor[];
 }

@@ -103,9 +103,9 @@ describe('readContainer on damaged files', () => {
 
   it('refuses an unknown version', () => {
     const bad = small.slice();
-    bad[8] = 2;
+    bad[8] = 3;
     expect(() => readContainer(bad)).toThrow(UnsupportedError);
-    expect(() => readContainer(bad)).toThrow('onebit: container version 2 at byte 8 is not supported; this reader knows version 1.');
+    expect(() => readContainer(bad)).toThrow('onebit: container version 3 at byte 8 is not supported; this reader knows versions 1 to 2.');
   });
 
   it('tells wrong files, foreign bytes and trailing bytes apart', () => {

@@ -5,7 +5,7 @@
  */
 import { rowLayout } from '@onebit/bits';
 import { FormatError, isDType, UnsupportedError, type DType } from '@onebit/core';
-import { FORMAT } from './preamble.js';
+import { FORMAT, VERSION } from './preamble.js';
 import { binaryDataBytes, floatDataBytes, safeElementCount, scaleBytes } from './section-sizes.js';
 
 export interface SectionRef {
@@ -51,9 +51,15 @@ export interface FloatEntry {
 
 export type TensorEntry = BinaryEntry | FloatEntry;
 
+/** The graph section; version 2 may store it deflated, with its inflated length. */
+export interface GraphSectionRef extends SectionRef {
+  readonly encoding?: 'deflate';
+  readonly rawLength?: number;
+}
+
 export interface Header {
   readonly model: Record<string, unknown>;
-  readonly graph?: SectionRef;
+  readonly graph?: GraphSectionRef;
   readonly tensors: readonly TensorEntry[];
 }
 
@@ -140,7 +146,7 @@ function floatEntry(v: Record<string, unknown>, name: string, dims: number[], pa
 }
 
 /** Validates parsed header JSON; throws FormatError (bad shape) or UnsupportedError (unknown kind). */
-export function parseHeader(json: unknown): Header {
+export function parseHeader(json: unknown, version: number = VERSION): Header {
   if (!isObject(json)) fail(`is ${show(json)}, not a JSON object.`);
   if (!isObject(json.model)) fail(`model is ${show(json.model)}, not a JSON object.`);
   if (!Array.isArray(json.tensors)) fail(`tensors is ${show(json.tensors)}, not an array.`);
@@ -159,5 +165,9 @@ export function parseHeader(json: unknown): Header {
   if (json.graph === undefined) return { model: json.model, tensors };
   if (!isObject(json.graph)) fail(`graph is ${show(json.graph)}, not a section {offset, length, crc32}.`);
   const graph = sectionAt(json.graph, 'graph', count(json.graph.length, 'graph.length'));
-  return { model: json.model, graph, tensors };
+  if (json.graph.encoding === undefined || json.graph.encoding === 'raw') return { model: json.model, graph, tensors };
+  if (json.graph.encoding !== 'deflate') throw new UnsupportedError(`${FORMAT}: the graph section has encoding ${show(json.graph.encoding)}; known encodings are "raw" and "deflate".`);
+  if (version < 2) fail(`graph.encoding "deflate" needs container version 2, but the file says version ${version}.`);
+  if (graph.length === 0) fail('graph.length is 0, too short for a deflate stream.');
+  return { model: json.model, graph: { ...graph, encoding: 'deflate', rawLength: count(json.graph.rawLength, 'graph.rawLength') }, tensors };
 }

@@ -1,7 +1,7 @@
 /** @onebit/container: the `.onebit` bit-packed container (FORMAT.md): writer, verifying reader, sniff, size report. */
 export type { Container, ContainerTensor } from './container-types.js';
-export type { BinaryEntry, FloatEntry, Header, ScaleSectionRef, SectionRef, TensorEntry } from './header.js';
-export { ALIGNMENT, MAGIC, VERSION, sniffContainer } from './preamble.js';
+export type { BinaryEntry, FloatEntry, GraphSectionRef, Header, ScaleSectionRef, SectionRef, TensorEntry } from './header.js';
+export { ALIGNMENT, MAGIC, MIN_VERSION, VERSION, sniffContainer } from './preamble.js';
 export { crc32 } from '@onebit/core';
 export { writeContainer } from './write-container.js';
 export { MAX_HEADER_BYTES, readContainer } from './read-container.js';

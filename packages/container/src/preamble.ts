@@ -5,7 +5,10 @@
 
 /** `\x89ONEBIT\n`: the high first byte catches 7-bit transfers, the `\n` text-mode rewrites. */
 export const MAGIC: readonly number[] = [0x89, 0x4f, 0x4e, 0x45, 0x42, 0x49, 0x54, 0x0a];
-export const VERSION = 1;
+/** The newest format version this code writes and reads (FORMAT.md "Versions"). */
+export const VERSION = 2;
+/** Version 1 files (no graph encoding) are still read; a writer emits 1 when it uses no version-2 feature. */
+export const MIN_VERSION = 1;
 /** magic (8) + version (4) + header length (4) + header CRC-32 (4). */
 export const PREAMBLE_BYTES = 20;
 /** Every section starts at a multiple of this many bytes from the file start. */

@@ -12,7 +12,7 @@ import type { Container, ContainerTensor } from './container-types.js';
 import { crc32, crcHex } from '@onebit/core';
 import { inflateUnshuffle } from './float-encoding.js';
 import { parseHeader, type BinaryEntry, type FloatEntry, type Header, type SectionRef } from './header.js';
-import { align, FORMAT, isMagicPrefix, MAGIC, PREAMBLE_BYTES, sniffContainer, VERSION } from './preamble.js';
+import { align, FORMAT, isMagicPrefix, MAGIC, MIN_VERSION, PREAMBLE_BYTES, sniffContainer, VERSION } from './preamble.js';
 
 /** Largest JSON header accepted; a WRN-20-10 header is a few kilobytes. */
 export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
@@ -39,7 +39,7 @@ function readHeader(bytes: Uint8Array): { header: Header; headerEnd: number; dat
   const r = new ByteReader(bytes, FORMAT);
   r.skip(MAGIC.length, 'magic');
   const version = r.u32('version');
-  if (version !== VERSION) throw new UnsupportedError(`${FORMAT}: container version ${version} at byte 8 is not supported; this reader knows version ${VERSION}.`);
+  if (version < MIN_VERSION || version > VERSION) throw new UnsupportedError(`${FORMAT}: container version ${version} at byte 8 is not supported; this reader knows versions ${MIN_VERSION} to ${VERSION}.`);
   const headerLength = r.u32('header length');
   const storedCrc = r.u32('header CRC-32');
   if (headerLength > MAX_HEADER_BYTES) throw new LimitError(`${FORMAT}: header length ${headerLength} at byte 12 exceeds the ${MAX_HEADER_BYTES}-byte limit.`);
@@ -53,7 +53,7 @@ function readHeader(bytes: Uint8Array): { header: Header; headerEnd: number; dat
     throw new FormatError(FORMAT, `the ${headerLength}-byte header at byte ${PREAMBLE_BYTES} is not valid UTF-8 JSON (${(cause as Error).message}).`, PREAMBLE_BYTES, { cause });
   }
   const headerEnd = PREAMBLE_BYTES + headerLength;
-  return { header: parseHeader(json), headerEnd, dataStart: align(headerEnd) };
+  return { header: parseHeader(json, version), headerEnd, dataStart: align(headerEnd) };
 }
 
 function sectionsOf(header: Header): NamedSection[] {
@@ -140,8 +140,11 @@ export function readContainer(bytes: Uint8Array): Container {
   const { header, headerEnd, dataStart } = readHeader(bytes);
   const sections = sectionsOf(header);
   checkLayout(bytes, dataStart, headerEnd, sections);
-  let graph: Uint8Array | undefined;
-  if (header.graph) graph = sectionBytes(bytes, dataStart, 'graph section', header.graph).slice();
   const tensors = header.tensors.map((e) => (e.role === 'binary-weight' ? readBinary(bytes, dataStart, e) : readFloat(bytes, dataStart, e)));
-  return graph === undefined ? { model: header.model, tensors } : { model: header.model, graph, tensors };
+  if (!header.graph) return { model: header.model, tensors };
+  const stored = sectionBytes(bytes, dataStart, 'graph section', header.graph);
+  if (header.graph.encoding !== 'deflate') return { model: header.model, graph: stored.slice(), tensors };
+  // A deflated stream of 1-byte elements: the shuffle is the identity, so this is plain bounded inflate.
+  const graph = inflateUnshuffle(stored, 1, header.graph.rawLength!, 'graph section', dataStart + header.graph.offset);
+  return { model: header.model, graph, graphEncoding: 'deflate', tensors };
 }

@@ -8,8 +8,8 @@ import { DTYPE_BYTES, elementCount, isDType } from '@onebit/core';
 import type { Container, ContainerTensor } from './container-types.js';
 import { crc32, crcHex } from '@onebit/core';
 import { shuffleDeflate } from './float-encoding.js';
-import type { Header, SectionRef, TensorEntry } from './header.js';
-import { align, MAGIC, PREAMBLE_BYTES, VERSION } from './preamble.js';
+import type { GraphSectionRef, Header, SectionRef, TensorEntry } from './header.js';
+import { align, MAGIC, MIN_VERSION, PREAMBLE_BYTES, VERSION } from './preamble.js';
 
 const IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -83,7 +83,11 @@ export function writeContainer(c: Container): Uint8Array {
   if (!IS_LITTLE_ENDIAN) throw new RangeError('writeContainer needs a little-endian host.');
   if (typeof c.model !== 'object' || c.model === null || Array.isArray(c.model)) throw new TypeError('writeContainer: model must be a JSON object.');
   const plan = new SectionPlan();
-  const graph = c.graph === undefined ? undefined : plan.add(c.graph);
+  const deflated = c.graphEncoding === 'deflate';
+  if (c.graphEncoding !== undefined && c.graphEncoding !== 'raw' && !deflated) throw new RangeError(`writeContainer: unknown graph encoding ${JSON.stringify(c.graphEncoding)}.`);
+  // Deflate of 1-byte elements: shuffleDeflate's shuffle is then the identity.
+  const graph: GraphSectionRef | undefined =
+    c.graph === undefined ? undefined : deflated ? { ...plan.add(shuffleDeflate(c.graph, 1)), encoding: 'deflate', rawLength: c.graph.length } : plan.add(c.graph);
   const names = new Set<string>();
   const tensors = c.tensors.map((t) => {
     if (typeof t.name !== 'string' || t.name === '') throw new RangeError(`writeContainer: tensor name ${JSON.stringify(t.name)} is not a non-empty string.`);
@@ -99,7 +103,8 @@ export function writeContainer(c: Container): Uint8Array {
   const out = new Uint8Array(dataStart + plan.end);
   const view = new DataView(out.buffer);
   out.set(MAGIC, 0);
-  view.setUint32(8, VERSION, true);
+  // The lowest version whose rules the file follows, so version-1 readers still read what they can.
+  view.setUint32(8, deflated ? VERSION : MIN_VERSION, true);
   view.setUint32(12, headerBytes.length, true);
   view.setUint32(16, crc32(headerBytes), true);
   out.set(headerBytes, PREAMBLE_BYTES);

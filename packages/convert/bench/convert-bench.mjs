@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { sharedPath } from '@onebit/data';
 import { readMat } from '@onebit/mat';
 import { createRunner, readCifar, applyPreprocess, getPreprocess } from '@onebit/validate';
-import { convertToOnnx } from '../dist/index.js';
+import { convertSync } from '../dist/index.js';
 
 const REPEATS = 3;
 const IMAGES = 200;
@@ -16,9 +16,9 @@ const time = (f) => { const t = performance.now(); const r = f(); return [perfor
 
 const mat = new Uint8Array(readFileSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat')));
 const readMs = median(Array.from({ length: REPEATS }, () => time(() => readMat(mat))[0]));
-const convertMs = median(Array.from({ length: REPEATS }, () => time(() => convertToOnnx(mat))[0]));
-const packed = convertToOnnx(mat).bytes;
-const float = convertToOnnx(mat, { weights: 'float' }).bytes;
+const convertMs = median(Array.from({ length: REPEATS }, () => time(() => convertSync(mat))[0]));
+const packed = convertSync(mat).bytes;
+const float = convertSync(mat, { weights: 'float' }).bytes;
 
 const data = readCifar(new Uint8Array(readFileSync(sharedPath('datasets/cifar10/test_batch_0-999.bin'))));
 const input = applyPreprocess(getPreprocess('raw255'), data.pixels.subarray(0, IMAGES * 3072), 3, 1024);

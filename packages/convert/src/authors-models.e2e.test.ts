@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '@onebit/data';
 import { readCifar, readNpy, validateModel, type ValidationReport } from '@onebit/validate';
-import { convertToOnnx } from './convert.js';
+import { convertSync } from './convert.js';
 
 /** The spine issue's parity bound: max |Δlogit| ≤ 1e-3 × the largest |reference logit|. */
 const MAX_RELATIVE_LOGIT_DIFF = 1e-3;
@@ -26,7 +26,7 @@ async function validate(model: Uint8Array, referencePath: string): Promise<Valid
 
 describe("the authors' MATLAB WRN-20-10 (CIFAR-10)", () => {
   const mat = read('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat');
-  const packed = convertToOnnx(mat, { fileName: 'TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat' });
+  const packed = convertSync(mat, { fileName: 'TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat' });
 
   it('converts to a packed ONNX of 26,737,120 binary weights near the 1-bit floor', () => {
     expect(packed.summary.binaryWeights).toBe(26_737_120);
@@ -43,7 +43,7 @@ describe("the authors' MATLAB WRN-20-10 (CIFAR-10)", () => {
     expect(r.top5Error).toBeCloseTo(0.002, 10);
     expect(r.maxAbsLogitDiff!).toBeLessThanOrEqual(MAX_RELATIVE_LOGIT_DIFF * r.maxAbsReferenceLogit!);
     // packed and float weights: the same logits on every image
-    const float = convertToOnnx(mat, { weights: 'float' });
+    const float = convertSync(mat, { weights: 'float' });
     const rf = await validate(float.bytes, 'reference/mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy');
     expect(rf.predictions).toEqual(r.predictions);
     let maxDiff = 0;
@@ -54,7 +54,7 @@ describe("the authors' MATLAB WRN-20-10 (CIFAR-10)", () => {
 
 describe("the authors' Keras WRN (CIFAR10_allparams.mat)", () => {
   it('makes the reference predictions on all 1000 test images: 37 errors, 3.70 % top-1', async () => {
-    const keras = convertToOnnx(read('models/mcdonnell-wrn20-10-cifar10/keras/CIFAR10_allparams.mat'));
+    const keras = convertSync(read('models/mcdonnell-wrn20-10-cifar10/keras/CIFAR10_allparams.mat'));
     expect(keras.summary.family).toBe('mcdonnell-keras-wrn');
     const r = await validate(keras.bytes, 'reference/mcdonnell-wrn20-10-keras_cifar10-test-0-999_logits.npy');
     expect(r.agreement).toBe(1);
@@ -63,7 +63,7 @@ describe("the authors' Keras WRN (CIFAR10_allparams.mat)", () => {
   }, E2E_TIMEOUT_MS);
 
   it('explains that CIFAR10_01weights.mat lacks the batch-norm statistics', () => {
-    expect(() => convertToOnnx(read('models/mcdonnell-wrn20-10-cifar10/keras/CIFAR10_01weights.mat'), { fileName: 'CIFAR10_01weights.mat' })).toThrow(
+    expect(() => convertSync(read('models/mcdonnell-wrn20-10-cifar10/keras/CIFAR10_01weights.mat'), { fileName: 'CIFAR10_01weights.mat' })).toThrow(
       'CIFAR10_01weights.mat holds only the 20 conv bit arrays and no batch-norm statistics; convert the matching *_allparams.mat (e.g. CIFAR10_allparams.mat from the same release) instead.',
     );
   });

@@ -12,9 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { ModelError } from '@onebit/core';
 import { sharedPath } from '@onebit/data';
 import { readCifar, readNpy, validateModel, type ValidationReport } from '@onebit/validate';
-import { convertToOnnx } from './convert.js';
-import { convertGraphModel } from './convert-graph.js';
-import { containerToOnnx, graphResultToContainer } from './container-convert.js';
+import { convertSync, type ConvertOptions } from './convert.js';
+
+const convertToOnnx = (bytes: Uint8Array, options: ConvertOptions = {}) => {
+  const out = convertSync(bytes, options);
+  return { ...out, model: out.model!, binarization: out.report.binarization };
+};
 
 /** Parity bound of the issue: max |Δlogit| ≤ 1e-3 × the largest |reference logit|. */
 const MAX_RELATIVE_LOGIT_DIFF = 1e-3;
@@ -64,9 +67,9 @@ describe.each(Object.keys(summary.models))('binary-wide-resnet fixture %s', (nam
 
   it('.onebit from either file converts back to the same ONNX bytes, packed and float', async () => {
     for (const bytes of [checkpoint, release]) {
-      const container = graphResultToContainer(await convertGraphModel(bytes, { fileName: name }), name).bytes;
-      expect(same(containerToOnnx(container).bytes, fromCheckpoint.bytes)).toBe(true);
-      expect(same(containerToOnnx(container, { weights: 'float' }).bytes, convertToOnnx(checkpoint, { weights: 'float' }).bytes)).toBe(true);
+      const container = convertSync(bytes, { fileName: name, to: 'onebit' }).bytes;
+      expect(same(convertSync(container).bytes, fromCheckpoint.bytes)).toBe(true);
+      expect(same(convertSync(container, { weights: 'float' }).bytes, convertToOnnx(checkpoint, { weights: 'float' }).bytes)).toBe(true);
     }
   });
 

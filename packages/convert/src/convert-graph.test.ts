@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { UnsupportedError, WrongFileError, type Tensor } from '@onebit/core';
 import { decodeModel, encodeModel } from '@onebit/onnx';
 import { readTorch } from '@onebit/pytorch';
-import { convertGraphModel, convertToOnnx } from './convert.js';
+import { convert, convertSync } from './convert.js';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../test-fixtures/mnist-1bit/${name}`, import.meta.url)));
 const onnx = fixture('mnist-1bit.onnx');
@@ -37,21 +37,21 @@ function externalVersion(): { model: Uint8Array; file: Uint8Array } {
   return { model: encodeModel(m), file };
 }
 
-describe('convertGraphModel', () => {
+describe('convert on ONNX and state_dict inputs', () => {
   it('loads external data through the reader and packs the same bits as the in-file model', async () => {
     const { model, file } = externalVersion();
     expect(model.length).toBeLessThan(onnx.length - 80_000);
     const asked: string[] = [];
-    const out = await convertGraphModel(model, { fileName: 'ext.onnx', readExternalFile: (loc) => (asked.push(loc), file) });
+    const out = await convert(model, { fileName: 'ext.onnx', readExternalFile: (loc) => (asked.push(loc), file) });
     expect(asked).toEqual(['weights.bin']);
-    expect(out.binarization.alreadyBinary).toBe(3);
-    expect(bitsOf(out.model)).toEqual(bitsOf(convertToOnnx(onnx).model));
+    expect(out.report.binarization!.alreadyBinary).toBe(3);
+    expect(bitsOf(out.model!)).toEqual(bitsOf(convertSync(onnx).model!));
   });
 
   it('EXPECTED FAILURE: an external-data model without a reader, or through the synchronous API', async () => {
     const { model } = externalVersion();
-    await expect(convertGraphModel(model, { fileName: 'ext.onnx' })).rejects.toThrow(new UnsupportedError('ext.onnx keeps tensors in external data files but no file reader was given to load them.'));
-    expect(() => convertToOnnx(model, { fileName: 'ext.onnx' })).toThrow('ext.onnx keeps tensors in external data files; convert it with convertGraphModel and a file reader (the CLI does).');
+    await expect(convert(model, { fileName: 'ext.onnx' })).rejects.toThrow(new UnsupportedError('ext.onnx keeps tensors in external data files but no file reader was given to load them.'));
+    expect(() => convertSync(model, { fileName: 'ext.onnx' })).toThrow('ext.onnx keeps tensors in external data files; convert it with convert() and a file reader (the CLI does).');
   });
 
   it('applies a safetensors state_dict like the torch one', () => {
@@ -73,19 +73,19 @@ describe('convertGraphModel', () => {
       bytes.set(new Uint8Array((t.data as Float32Array).slice().buffer), at);
       at += t.data.length * 4;
     }
-    const out = convertToOnnx(bytes, { fileName: 'mnist.safetensors', graph: onnx });
+    const out = convertSync(bytes, { fileName: 'mnist.safetensors', graph: onnx });
     expect(out.summary.inputFormat).toBe('safetensors');
-    expect(out.stateDict!.unusedKeys).toEqual([]);
-    expect(bitsOf(out.model)).toEqual(bitsOf(convertToOnnx(onnx).model));
+    expect(out.report.stateDict!.unusedKeys).toEqual([]);
+    expect(bitsOf(out.model!)).toEqual(bitsOf(convertSync(onnx).model!));
   });
 
   it('EXPECTED FAILURE: says what is missing or wrong about the graph', () => {
-    expect(() => convertToOnnx(fixture('mnist-1bit.pt'), { fileName: 'm.pt' })).toThrow(
+    expect(() => convertSync(fixture('mnist-1bit.pt'), { fileName: 'm.pt' })).toThrow(
       new UnsupportedError('m.pt is a PyTorch checkpoint (zip, torch ≥ 1.6), which holds weights but no graph; pass the ONNX graph exported from the same model (onebit convert m.pt --graph model.onnx).'),
     );
-    expect(() => convertToOnnx(fixture('mnist-1bit.pt'), { fileName: 'm.pt', graph: fixture('mnist-1bit.pt'), graphFileName: 'g.pt' })).toThrow(
+    expect(() => convertSync(fixture('mnist-1bit.pt'), { fileName: 'm.pt', graph: fixture('mnist-1bit.pt'), graphFileName: 'g.pt' })).toThrow(
       new WrongFileError('The graph g.pt is a PyTorch checkpoint (zip, torch ≥ 1.6), not an ONNX model.'),
     );
-    expect(() => convertToOnnx(onnx, { fileName: 'm.onnx', graph: onnx })).toThrow(new RangeError('m.onnx is already an ONNX model; a graph is only used with a PyTorch or safetensors state_dict.'));
+    expect(() => convertSync(onnx, { fileName: 'm.onnx', graph: onnx })).toThrow(new RangeError('m.onnx is already an ONNX model; a graph is only used with a PyTorch or safetensors state_dict.'));
   });
 });

@@ -1,93 +1,166 @@
 /**
- * Converts any supported input to an ONNX model with binary weights, packed (1 bit per weight
- * plus a decode subgraph onnxruntime folds at load) or float (±scale float32): the authors' WRN
- * releases (.mat) through @onebit/wrn, ONNX models and PyTorch/safetensors state_dicts (applied
- * onto an exported ONNX graph) through convert-graph.ts. A .onebit container is not an input.
+ * The one entry point of conversion: convert(input, { to: 'onnx' | 'onebit', … }) detects the
+ * input's format, lets the first importer that accepts it (./importers) read it into a BinaryGraph,
+ * and exports that graph as packed ONNX (1 bit per weight + a decode subgraph onnxruntime folds at
+ * load), float ONNX (±scale float32) or the .onebit container. Returns the bytes, a summary and a
+ * report of what happened to each weight. Apps call this and only move bytes and print.
  */
-import type { ScaleRule } from '@onebit/binarize';
-import { UnsupportedError } from '@onebit/core';
-import type { BinarizationReport, LayerPolicy, StateDictMatch } from '@onebit/onnx-binarize';
-import { readMat } from '@onebit/mat';
-import { encodeModel, type OnnxModel } from '@onebit/onnx';
-import { countWeights, readWrnFromMat, wrnToOnnx, type WrnNetwork } from '@onebit/wrn';
+import { writeContainer } from '@onebit/container';
+import { UnsupportedError, WrongFileError } from '@onebit/core';
+import { binaryGraphToOnnx, decodeModel, type BinaryGraph, encodeModel, resolveExternalData, type OnnxModel, type ReadExternalFile } from '@onebit/onnx';
+import { formatBinarizationReport, formatStateDictMatch, type BinarizationReport, type StateDictMatch } from '@onebit/onnx-binarize';
 import { detectFormat, FORMAT_NAMES, type ModelFormat } from './detect-format.js';
-import { convertGraphModelSync } from './convert-graph.js';
-import type { ConversionSummary } from './summary.js';
+import { IMPORTERS, type ImportedModel, type ImportInput, type ImportOptions } from './importers/index.js';
+import { graphToContainer } from './onebit-container.js';
+import { PREPROCESS_KEY, summarize, type ConversionSummary } from './summary.js';
 
-export { convertGraphModel, convertGraphModelSync, type GraphConvertOptions, type GraphConversionResult } from './convert-graph.js';
-
-export interface ConvertOptions {
-  readonly fileName?: string;
+export interface ConvertOptions extends ImportOptions {
+  /** 'onnx' (default) or the 'onebit' container. */
+  readonly to?: 'onnx' | 'onebit';
+  /** ONNX output: 'packed' (default, 1 bit per weight) or 'float' (±scale float32). */
   readonly weights?: 'packed' | 'float';
-  /** Target opset of the generated WRN graph (.mat inputs only; ONNX inputs keep their opset). */
-  readonly opset?: number;
-  /** ONNX and state_dict inputs: the scale rule (default 'he'). */
-  readonly scale?: ScaleRule;
-  /** ONNX and state_dict inputs: which weights to binarize. */
-  readonly policy?: LayerPolicy;
-  readonly includeGemm?: boolean;
-  readonly includeConvTranspose?: boolean;
-  /** ONNX and state_dict inputs: write the model unchanged instead of failing when nothing is binarized. */
-  readonly allowNone?: boolean;
+  /** The input's file name, for messages. */
+  readonly fileName?: string;
   /** State_dict inputs: the ONNX graph exported from the same model. */
   readonly graph?: Uint8Array;
   readonly graphFileName?: string;
-  /** ONNX and state_dict inputs: the preprocessing preset to record in `onebit.preprocess`. */
+  /**
+   * The input preprocessing the model was trained with, a preset name of @onebit/validate
+   * ('raw255', 'cifar-torchvision', 'cifar-wrn', 'imagenet', …): recorded in the output's
+   * `onebit.preprocess` metadata so validation never guesses. A model that already records another
+   * one (the authors' releases record raw255) is an error.
+   */
   readonly preprocess?: string;
-  /** State_dict inputs: accept state_dict tensors no graph parameter takes. */
-  readonly allowUnused?: boolean;
+  /** convert() only: reads external-data files next to the input ONNX model (or next to `graph`). */
+  readonly readExternalFile?: ReadExternalFile;
 }
 
-export interface ConversionResult {
-  readonly model: OnnxModel;
+/** What happened to the weights: the lines to print and warnings (e.g. not trained for 1 bit). */
+export interface ConversionReport {
+  readonly binarization?: BinarizationReport;
+  readonly stateDict?: StateDictMatch;
+  readonly lines: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export interface ConvertResult {
   readonly bytes: Uint8Array;
   readonly summary: ConversionSummary;
-  /** ONNX and state_dict inputs: what happened to each weight, and the not-trained warning. */
-  readonly binarization?: BinarizationReport;
-  /** State_dict inputs: how graph initializers were matched to keys. */
-  readonly stateDict?: StateDictMatch;
+  readonly report: ConversionReport;
+  /** The model representation the output was written from. */
+  readonly graph: ImportedModel['graph'];
+  /** ONNX output: the model that was encoded. */
+  readonly model?: OnnxModel;
 }
 
-/** Reads a WRN network from a MAT file's bytes. */
-export function readNetwork(bytes: Uint8Array, fileName = 'the file'): WrnNetwork {
-  return readWrnFromMat(readMat(bytes), fileName);
-}
-
-export function convertToOnnx(bytes: Uint8Array, options: ConvertOptions = {}): ConversionResult {
+/** Converts `input`; external-data ONNX files are loaded through options.readExternalFile. */
+export async function convert(input: Uint8Array, options: ConvertOptions = {}): Promise<ConvertResult> {
   const fileName = options.fileName ?? 'the file';
-  const format: ModelFormat = detectFormat(bytes, fileName);
-  if (format === 'onnx' || format === 'torch-zip' || format === 'torch-legacy' || format === 'safetensors') {
-    // Synchronous path; external-data ONNX files need convertGraphModel with a file reader.
-    return convertGraphModelSync(bytes, format, options);
-  }
-  if (format !== 'mat') {
-    throw new UnsupportedError(`${fileName} is a ${FORMAT_NAMES[format]}, which is already an output of onebit; convert the model it came from (.mat, .onnx, .pt or .safetensors).`);
-  }
-  const net = readNetwork(bytes, fileName);
-  return networkToOnnx(net, FORMAT_NAMES[format], options);
+  const format = detectFormat(input, fileName);
+  const load = async (b: Uint8Array, name: string): Promise<OnnxModel> => {
+    const m = decodeModel(b, name);
+    if (!hasExternal(m)) return m;
+    if (!options.readExternalFile) throw new UnsupportedError(`${name} keeps tensors in external data files but no file reader was given to load them.`);
+    return resolveExternalData(m, options.readExternalFile);
+  };
+  const graphName = options.graphFileName ?? 'the graph';
+  return convertDecoded(input, format, {
+    ...(format === 'onnx' ? { onnx: await load(input, fileName) } : {}),
+    ...(options.graph ? { graph: await load(checkGraph(options.graph, graphName), graphName) } : {}),
+  }, options);
 }
 
-export function networkToOnnx(net: WrnNetwork, inputFormat: string, options: ConvertOptions = {}): ConversionResult {
-  const weights = options.weights ?? 'packed';
-  const model = wrnToOnnx(net, { weights, ...(options.opset !== undefined ? { opset: options.opset } : {}) });
-  const out = encodeModel(model);
-  const { convs, weights: n } = countWeights(net);
-  return {
-    model,
-    bytes: out,
-    summary: {
-      inputFormat,
-      family: net.family,
-      weights,
-      binaryLayers: convs,
-      binaryWeights: n,
-      numClasses: net.numClasses,
-      inputShape: net.inputShape,
-      preprocess: net.preprocess,
-      outputBytes: out.length,
-      bitsPerWeight: (out.length * 8) / n,
-      oneBitFloorBytes: Math.ceil(n / 8),
-      notes: net.notes,
-    },
+/** The same, synchronously, for inputs without external data. */
+export function convertSync(input: Uint8Array, options: ConvertOptions = {}): ConvertResult {
+  const fileName = options.fileName ?? 'the file';
+  const format = detectFormat(input, fileName);
+  const decode = (b: Uint8Array, name: string): OnnxModel => {
+    const m = decodeModel(b, name);
+    if (hasExternal(m)) throw new UnsupportedError(`${name} keeps tensors in external data files; convert it with convert() and a file reader (the CLI does).`);
+    return m;
   };
+  const graphName = options.graphFileName ?? 'the graph';
+  return convertDecoded(input, format, {
+    ...(format === 'onnx' ? { onnx: decode(input, fileName) } : {}),
+    ...(options.graph ? { graph: decode(checkGraph(options.graph, graphName), graphName) } : {}),
+  }, options);
+}
+
+const hasExternal = (m: OnnxModel): boolean => m.graph.initializers.some((i) => i.externalData !== undefined);
+
+function checkGraph(graph: Uint8Array, name: string): Uint8Array {
+  const f = detectFormat(graph, name);
+  if (f !== 'onnx') throw new WrongFileError(`The graph ${name} is a ${FORMAT_NAMES[f]}, not an ONNX model.`);
+  return graph;
+}
+
+/** Flags an importer does not use, as the CLI spells them. */
+const OPTION_FLAGS: Record<keyof ImportOptions | 'graph', string> = { opset: '--opset', scale: '--scale', policy: '--keep/--binarize', includeGemm: '--include-gemm', includeConvTranspose: '--include-convtranspose', allowNone: '--allow-none', allowUnused: '--allow-unused', graph: '--graph' };
+
+/** `graph` with `preprocess` in its `onebit.preprocess` metadata; refuses to overwrite a different recorded one. */
+function recordPreprocess(graph: BinaryGraph, preprocess: string, fileName: string): BinaryGraph {
+  const recorded = graph.model.metadata[PREPROCESS_KEY];
+  if (recorded !== undefined && recorded !== preprocess) {
+    throw new RangeError(`${fileName} already records preprocessing '${recorded}' in its ${PREPROCESS_KEY} metadata, not '${preprocess}'; leave out --preprocess to keep it.`);
+  }
+  return { ...graph, model: { ...graph.model, metadata: { ...graph.model.metadata, [PREPROCESS_KEY]: preprocess } } };
+}
+
+function convertDecoded(bytes: Uint8Array, format: ModelFormat, decoded: { onnx?: OnnxModel; graph?: OnnxModel }, options: ConvertOptions): ConvertResult {
+  const fileName = options.fileName ?? 'the file';
+  const to = options.to ?? 'onnx';
+  if (to !== 'onnx' && to !== 'onebit') throw new RangeError(`The output must be 'onnx' or 'onebit', not '${String(to)}'.`);
+  const weights = options.weights ?? 'packed';
+  if (weights !== 'packed' && weights !== 'float') throw new RangeError(`--weights must be 'packed' or 'float', not '${String(weights)}'.`);
+  const importOptions: ImportOptions = {
+    ...(options.opset !== undefined ? { opset: options.opset } : {}),
+    ...(options.scale !== undefined ? { scale: options.scale } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.includeGemm ? { includeGemm: true } : {}),
+    ...(options.includeConvTranspose ? { includeConvTranspose: true } : {}),
+    ...(options.allowNone ? { allowNone: true } : {}),
+    ...(options.allowUnused ? { allowUnused: true } : {}),
+  };
+  const input: ImportInput = { bytes, format, fileName, ...decoded, ...(options.graphFileName ? { graphFileName: options.graphFileName } : {}), options: importOptions };
+  const importer = IMPORTERS.find((i) => i.accepts(input));
+  if (!importer) throw new UnsupportedError(`${fileName} is a ${FORMAT_NAMES[format]}, which no onebit importer reads.`);
+  const given = [...(Object.keys(importOptions) as (keyof ImportOptions)[]).filter((k) => !isDefault(k, importOptions)), ...(decoded.graph ? (['graph'] as const) : [])];
+  const unused = given.filter((k) => !importer.uses.includes(k));
+  if (unused.length) throw new RangeError(`${unused.map((k) => OPTION_FLAGS[k]).join(', ')} ${unused.length === 1 ? 'does' : 'do'} not apply to ${importer.name} (${fileName}).`);
+  const read = importer.read(input);
+  const imported = options.preprocess === undefined ? read : { ...read, graph: recordPreprocess(read.graph, options.preprocess, fileName) };
+
+  let out: Uint8Array;
+  let model: OnnxModel | undefined;
+  if (to === 'onebit') {
+    out = writeContainer(graphToContainer(imported.graph));
+  } else {
+    model = binaryGraphToOnnx(imported.graph, weights);
+    out = encodeModel(model);
+  }
+  const family = imported.stateDict ? 'state_dict on an ONNX graph' : 'ONNX graph';
+  const base = summarize(imported.graph, FORMAT_NAMES[format], to === 'onebit' ? 'onebit' : weights, out.length, family);
+  const extra = imported.summary;
+  const summary = { ...base, ...(extra?.family ? { family: extra.family } : {}), ...(extra?.notes ? { notes: extra.notes } : {}), ...(extra?.remarks ? { remarks: extra.remarks } : {}) };
+  // How the weights end up stored is the exporter's choice, not the importer's.
+  const binarization = imported.binarization && { ...imported.binarization, weights: to === 'onebit' ? ('packed' as const) : weights };
+  const lines = [
+    ...(imported.stateDict ? formatStateDictMatch(imported.stateDict) : []),
+    ...(binarization ? formatBinarizationReport(binarization).filter((l) => !l.startsWith('WARNING')) : []),
+  ];
+  const report: ConversionReport = {
+    ...(binarization ? { binarization } : {}),
+    ...(imported.stateDict ? { stateDict: imported.stateDict } : {}),
+    lines,
+    warnings: binarization?.warning ? [binarization.warning.message] : [],
+  };
+  return { bytes: out, summary, report, graph: imported.graph, ...(model ? { model } : {}) };
+}
+
+/** Options left at their defaults count as not given (the CLI always passes a scale rule). */
+function isDefault(k: keyof ImportOptions, o: ImportOptions): boolean {
+  if (k === 'scale') return o.scale === 'he';
+  if (k === 'policy') return !o.policy || (!o.policy.keepFirst && !o.policy.keepLast && !o.policy.keep?.length && !o.policy.binarize?.length);
+  if (k === 'opset') return o.opset === 13;
+  return false;
 }

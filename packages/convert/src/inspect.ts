@@ -10,7 +10,7 @@ import { decodeModel, type OnnxModel } from '@onebit/onnx';
 import { planBinarization, type LayerReport } from '@onebit/onnx-binarize';
 import { readSafetensors, readTorch } from '@onebit/pytorch';
 import { countWeights, isBinaryWideResnet, readBinaryWideResnet, readWrnFromMat } from '@onebit/wrn';
-import { latentZerosRemark } from './binary-wide-resnet.js';
+import { latentZerosRemark } from './importers/binary-wide-resnet.js';
 import { detectFormat, FORMAT_NAMES, type ModelFormat } from './detect-format.js';
 
 export interface TensorInfo {

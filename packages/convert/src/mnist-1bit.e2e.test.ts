@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '@onebit/data';
 import { readMnist, readNpy, validateModel, type ImageSet, type ValidationReport } from '@onebit/validate';
-import { convertToOnnx } from './convert.js';
+import { convertSync } from './convert.js';
 
 /** Parity bound: max |Δlogit| ≤ 1e-3 × the largest |reference logit| (as for the authors' models). */
 const MAX_RELATIVE_LOGIT_DIFF = 1e-3;
@@ -28,11 +28,11 @@ async function validate(model: Uint8Array): Promise<ValidationReport> {
 }
 
 describe('the 1-bit MNIST fixture', () => {
-  const fromPt = convertToOnnx(fixture('mnist-1bit.pt'), { fileName: 'mnist-1bit.pt', graph: fixture('mnist-1bit.onnx'), graphFileName: 'mnist-1bit.onnx' });
-  const fromOnnx = convertToOnnx(fixture('mnist-1bit.onnx'), { fileName: 'mnist-1bit.onnx' });
+  const fromPt = convertSync(fixture('mnist-1bit.pt'), { fileName: 'mnist-1bit.pt', graph: fixture('mnist-1bit.onnx'), graphFileName: 'mnist-1bit.onnx' });
+  const fromOnnx = convertSync(fixture('mnist-1bit.onnx'), { fileName: 'mnist-1bit.onnx' });
 
   it('state_dict: all three latent conv weights binarized with the he scale, BN statistics matched, no warning', () => {
-    const r = fromPt.binarization!;
+    const r = fromPt.report.binarization!;
     expect(r.layers.map((l) => [l.name, l.action, l.scale])).toEqual([
       ['conv1.weight', 'binarized', Math.sqrt(2 / 9)],
       ['conv2.weight', 'binarized', Math.sqrt(2 / 144)],
@@ -40,16 +40,16 @@ describe('the 1-bit MNIST fixture', () => {
     ]);
     expect(r.evidence.verdict).toBe('one-bit-trained');
     expect(r.warning).toBeUndefined();
-    expect(fromPt.stateDict!.assignments).toHaveLength(9);
-    expect(fromPt.stateDict!.unusedKeys).toEqual([]);
-    expect(fromPt.stateDict!.ignoredKeys).toEqual(['bn1.num_batches_tracked', 'bn2.num_batches_tracked', 'bn3.num_batches_tracked']);
+    expect(fromPt.report.stateDict!.assignments).toHaveLength(9);
+    expect(fromPt.report.stateDict!.unusedKeys).toEqual([]);
+    expect(fromPt.report.stateDict!.ignoredKeys).toEqual(['bn1.num_batches_tracked', 'bn2.num_batches_tracked', 'bn3.num_batches_tracked']);
     expect(fromPt.summary.binaryWeights).toBe(144 + 4608 + 15680);
   });
 
   it("the exported ±scale ONNX: every conv weight detected as already binary and packed losslessly", () => {
-    expect(fromOnnx.binarization!.layers.map((l) => l.action)).toEqual(['already-binary', 'already-binary', 'already-binary']);
+    expect(fromOnnx.report.binarization!.layers.map((l) => l.action)).toEqual(['already-binary', 'already-binary', 'already-binary']);
     // both routes store the very same sign bits
-    const bits = (m: typeof fromPt.model) => m.graph.initializers.filter((i) => i.name.endsWith('.bits')).map((i) => Array.from(i.tensor.data as Uint8Array));
+    const bits = (m: typeof fromPt.model) => m!.graph.initializers.filter((i) => i.name.endsWith('.bits')).map((i) => Array.from(i.tensor.data as Uint8Array));
     expect(bits(fromOnnx.model)).toEqual(bits(fromPt.model));
   });
 

@@ -14,7 +14,7 @@ import { readTorch } from '@onebit/pytorch';
 import { decodeModel } from '@onebit/onnx';
 import { readCifar, readNpy, validateModel, type ValidationReport } from '@onebit/validate';
 import type { ScaleRule } from '@onebit/binarize';
-import { convertToOnnx } from './convert.js';
+import { convertSync } from './convert.js';
 
 /** The spine issue's parity bound: max |Δlogit| ≤ 1e-3 × the largest |reference logit|. */
 const MAX_RELATIVE_LOGIT_DIFF = 1e-3;
@@ -49,12 +49,12 @@ describe('ResNet-20 weights applied onto the exported graph', () => {
   });
 
   it('--keep "*" is refused (nothing binarized), and with --allow-none is the same float model (no warning)', () => {
-    expect(() => convertToOnnx(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, policy: { keep: ['*'] } })).toThrow(
+    expect(() => convertSync(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, policy: { keep: ['*'] } })).toThrow(
       /^No weight was binarized: all 20 weights were kept \('conv1\.weight' \(Conv\): --keep '\*';.*; change the rules or pass --allow-none to write the model unchanged\.$/,
     );
-    const out = convertToOnnx(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, allowNone: true, policy: { keep: ['*'] } });
-    expect(out.binarization!.kept).toBe(20);
-    expect(out.binarization!.warning).toBeUndefined();
+    const out = convertSync(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, allowNone: true, policy: { keep: ['*'] } });
+    expect(out.report.binarization!.kept).toBe(20);
+    expect(out.report.binarization!.warning).toBeUndefined();
   });
 });
 
@@ -68,9 +68,9 @@ const CASES: { ref: string; scale: ScaleRule; policy: LayerPolicy; binarized: nu
 describe('post-training binarization of ResNet-20 (packed ONNX)', () => {
   for (const c of CASES) {
     it(`${c.ref}: ${(100 * c.top1).toFixed(2)} % top-1 error like the reference, with the not-trained warning`, async () => {
-      const out = convertToOnnx(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, scale: c.scale, policy: c.policy });
-      expect(out.binarization!.binarized).toBe(c.binarized);
-      expect(out.binarization!.warning?.kind).toBe('not-trained-for-1-bit');
+      const out = convertSync(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, scale: c.scale, policy: c.policy });
+      expect(out.report.binarization!.binarized).toBe(c.binarized);
+      expect(out.report.binarization!.warning?.kind).toBe('not-trained-for-1-bit');
       const r = await validate(out.bytes, c.ref);
       expect(r.top1Error).toBeCloseTo(c.top1, 10);
       expect(r.top5Error).toBeCloseTo(c.top5, 10);

@@ -16,7 +16,7 @@ export type BinaryWeightMode = 'packed' | 'float';
  * (2 KiB rather than 8 KiB as float32) and cast to float after the Gather; all of it folds away.
  */
 export const BIT_TABLE_NAME = 'onebit.bit_table';
-const FLAT_SHAPE_NAME = 'onebit.flat_shape';
+export const FLAT_SHAPE_NAME = 'onebit.flat_shape';
 /** TensorProto.DataType INT32, the `to` of the index Cast. */
 const INT32 = 6;
 /** TensorProto.DataType FLOAT, the `to` of the sign Cast. */
@@ -42,12 +42,7 @@ export function addBinaryWeight(b: GraphBuilder, name: string, w: BinaryWeight, 
   if (opset < MIN_OPSET || opset > MAX_OPSET || !Number.isInteger(opset)) throw new ModelError(`binary weight "${name}" is emitted for opset ${opset}, outside the ${MIN_OPSET}–${MAX_OPSET} range onebit writes.`, name);
   const scale = scaleTensor(name, w, dims);
 
-  if (mode === 'float') {
-    const values = unpackSigns(w.bits, n);
-    const per = n / (scale.dims.length ? dims[0]! : 1);
-    for (let k = 0; k < n; k++) values[k]! *= scale.data[Math.floor(k / per)]!;
-    return b.initializer(name, tensor('float32', dims, values));
-  }
+  if (mode === 'float') return b.initializer(name, tensor('float32', dims, signsTimesScale(w.bits, n, scale.data)));
   if (mode !== 'packed') throw new RangeError(`binary weight mode "${String(mode)}" is not 'packed' or 'float'.`);
 
   if (!b.has(BIT_TABLE_NAME)) b.initializer(BIT_TABLE_NAME, tensor('int8', [256, 8], bitTable()));
@@ -73,6 +68,23 @@ export function addBinaryWeight(b: GraphBuilder, name: string, w: BinaryWeight, 
   const unscaled = b.node('Reshape', [signs, shape], {}, { name: `${name}.reshape`, outputs: [`${name}.unscaled`] });
   const scaleName = b.initializer(`${name}.scale`, scale);
   return b.node('Mul', [unscaled, scaleName], {}, { name: `${name}.mul`, outputs: [name] });
+}
+
+/** The float32 values sign × scale of `n` packed signs; `scale` holds one value or one per row. */
+function signsTimesScale(bits: Uint8Array, n: number, scale: Float32Array): Float32Array {
+  const values = unpackSigns(bits, n);
+  const per = n / scale.length;
+  for (let r = 0; r < scale.length; r++) {
+    const s = scale[r]!;
+    for (let k = r * per; k < (r + 1) * per; k++) values[k]! *= s;
+  }
+  return values;
+}
+
+/** The float32 tensor a BinaryWeight decodes to (what the packed decode subgraph computes). */
+export function binaryWeightValues(name: string, w: BinaryWeight): Float32Array {
+  const n = w.dims.reduce((a, d) => a * d, 1);
+  return signsTimesScale(w.bits, n, scaleTensor(name, w, [...w.dims]).data);
 }
 
 /** The scale as a float32 scalar, or [Cout, 1, …, 1] for per-output-channel scales. */

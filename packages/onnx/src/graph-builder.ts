@@ -61,6 +61,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** Declares float32 initializer `name` of shape `dims` without data: a BinaryGraph's binary weight (see binary-graph.ts). */
+  binaryWeightSlot(name: string, dims: readonly number[]): string {
+    this.claim(name, `initializer "${name}"`);
+    this.initializers.push({ name, tensor: { dtype: 'float32', dims: [...dims], data: new Float32Array(0) } });
+    return name;
+  }
+
   initializer(name: string, tensor: Tensor): string {
     if (tensor.data.length !== elementCount(tensor.dims)) {
       throw new RangeError(`initializer "${name}" of shape [${tensor.dims.join(', ')}] needs ${elementCount(tensor.dims)} elements but has ${tensor.data.length}.`);

@@ -8,5 +8,7 @@ export { MAX_TENSOR_ELEMENTS } from './tensor-proto.js';
 export { MAX_GRAPH_DEPTH } from './graph-proto.js';
 export { irVersionForOpset, MIN_OPSET, MAX_OPSET } from './ir-version.js';
 export { GraphBuilder, floatAttr, floatsAttr, type AttrInput, type BuildOptions, type NodeOptions } from './graph-builder.js';
-export { addBinaryWeight, bitTable, BIT_TABLE_NAME, type BinaryWeightMode } from './emit-binary-weight.js';
+export { addBinaryWeight, binaryWeightValues, bitTable, BIT_TABLE_NAME, type BinaryWeightMode } from './emit-binary-weight.js';
+export { liftBinaryWeights, type LiftedModel } from './lift-binary-weights.js';
 export { replaceWithBinaryWeights, defaultOpset } from './pack-model.js';
+export { binaryGraphToOnnx, WEIGHTS_METADATA_KEY, type BinaryGraph } from './binary-graph.js';

@@ -2,8 +2,9 @@
  * Replaces named float32 initializers of an existing OnnxModel by binary weights and leaves every
  * other node, initializer and value untouched. 'float' swaps each tensor for its ±scale float32
  * values in place; 'packed' removes the initializer and emits, under the same value name, the
- * 1-bit storage and decode subgraph of addBinaryWeight (see ../PACKED.md), inserted just before the
- * first node that reads the weight.
+ * 1-bit storage and decode subgraph of addBinaryWeight (see ../PACKED.md): its nodes just before the
+ * first node that reads the weight, its initializers where the float initializer was (so that
+ * liftBinaryWeights can undo it exactly).
  */
 import { ModelError, UnsupportedError, formatDims, type Tensor } from '@onebit/core';
 import type { BinaryWeight } from '@onebit/bits';
@@ -31,33 +32,30 @@ export function replaceWithBinaryWeights(model: OnnxModel, weights: ReadonlyMap<
   for (const [name, w] of weights) checkTarget(byName.get(name), name, w);
   if (weights.size === 0) return model;
 
-  // Build every weight's storage in one builder (the bit table is shared), remembering which
-  // nodes belong to which weight so each chain can be placed before its consumer.
+  // Build every weight's storage in one builder (the bit table is shared), in initializer order,
+  // remembering which nodes and initializers belong to which weight so each chain can be placed
+  // before its consumer and its tensors where the float weight was.
   const b = new GraphBuilder(g.name || 'graph');
-  const chains = new Map<string, number>();
   const opset = defaultOpset(model);
   // The opset comes from the file: one the decode chain cannot be written for is the model's problem, not a bug.
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new UnsupportedError(`the model imports default-domain opset ${opset}; onebit writes binary weights into models of opset ${MIN_OPSET}–${MAX_OPSET} only.`);
   }
-  for (const [name, w] of weights) {
-    addBinaryWeight(b, name, w, mode, opset);
-    chains.set(name, b.graph().nodes.length);
+  const nodesOf = new Map<string, OnnxNode[]>();
+  const initializersOf = new Map<string, OnnxInitializer[]>();
+  for (const name of g.initializers.filter((i) => weights.has(i.name)).map((i) => i.name)) {
+    const before = b.graph();
+    addBinaryWeight(b, name, weights.get(name)!, mode, opset);
+    const after = b.graph();
+    nodesOf.set(name, after.nodes.slice(before.nodes.length));
+    initializersOf.set(name, after.initializers.slice(before.initializers.length));
   }
-  const built = b.graph();
 
   if (mode === 'float') {
-    const replaced = new Map(built.initializers.map((init) => [init.name, init.tensor]));
-    return { ...model, graph: { ...g, initializers: g.initializers.map((init) => (replaced.has(init.name) ? { name: init.name, tensor: replaced.get(init.name)! } : init)) } };
+    return { ...model, graph: { ...g, initializers: g.initializers.map((init) => initializersOf.get(init.name)?.[0] ?? init) } };
   }
 
-  checkFreshNames(g, built, weights);
-  const nodesOf = new Map<string, OnnxNode[]>();
-  let start = 0;
-  for (const [name, end] of chains) {
-    nodesOf.set(name, built.nodes.slice(start, end));
-    start = end;
-  }
+  checkFreshNames(g, b.graph(), weights);
   const nodes: OnnxNode[] = [];
   const placed = new Set<string>();
   for (const node of g.nodes) {
@@ -79,7 +77,7 @@ export function replaceWithBinaryWeights(model: OnnxModel, weights: ReadonlyMap<
     graph: {
       ...g,
       nodes,
-      initializers: [...g.initializers.filter((init) => !weights.has(init.name)), ...built.initializers],
+      initializers: g.initializers.flatMap((init) => initializersOf.get(init.name) ?? [init]),
       // An initializer listed as a graph input (IR < 4 style) becomes a node output: no longer an input.
       inputs: g.inputs.filter((v) => !weights.has(v.name)),
     },

@@ -16,9 +16,9 @@ export function isContainer(bytes: Uint8Array): boolean {
 
 /** The packed ONNX model equivalent to container `bytes` (bit-exact with converting its source). */
 export async function containerToOnnxBytes(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  const { containerToOnnx } = await importPeer('@onebit/convert', `Loading the .onebit container ${name}`, () => import('@onebit/convert'));
+  const { convertSync } = await importPeer('@onebit/convert', `Loading the .onebit container ${name}`, () => import('@onebit/convert'));
   try {
-    return containerToOnnx(bytes, { fileName: name }).bytes;
+    return convertSync(bytes, { fileName: name, to: 'onnx' }).bytes;
   } catch (e) {
     if (e instanceof OnebitError) throw new ModelLoadError(`${name} is a .onebit container that cannot be loaded: ${e.message}`, undefined, { cause: e });
     throw e;

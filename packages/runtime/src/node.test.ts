@@ -48,8 +48,8 @@ describe('classify through @onebit/runtime (node)', () => {
   });
 
   it('loads the .onebit container of the same model and classifies the 20 images identically', async () => {
-    const { convertToContainer } = await import('@onebit/convert');
-    const container = convertToContainer(fx.mat).bytes;
+    const { convertSync } = await import('@onebit/convert');
+    const container = convertSync(fx.mat, { to: 'onebit' }).bytes;
     const fromContainer = await loadModel(container, { labels: fx.labels, cache: false, backend: 'onnxruntime' });
     try {
       expect(await fromContainer.classifyBatch(fx.images, { topK: 5 })).toEqual(await model.classifyBatch(fx.images, { topK: 5 }));

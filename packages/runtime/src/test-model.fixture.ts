@@ -4,7 +4,7 @@
  * Converted once per test file (about a second).
  */
 import { readFileSync } from 'node:fs';
-import { convertToOnnx } from '@onebit/convert';
+import { convertSync } from '@onebit/convert';
 import { resolveAsset } from '@onebit/data';
 import type { RgbImage } from './types.js';
 
@@ -22,7 +22,7 @@ export interface Fixture {
 
 export async function loadFixture(count = 20): Promise<Fixture> {
   const mat = readFileSync((await resolveAsset('wrn-matlab-cifar10')).path);
-  const converted = convertToOnnx(new Uint8Array(mat), { weights: 'packed' });
+  const converted = convertSync(new Uint8Array(mat), { weights: 'packed' });
   const labels = readFileSync((await resolveAsset('cifar10-classes')).path, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const bin = readFileSync((await resolveAsset('cifar10-test')).path);
   const images: RgbImage[] = [];

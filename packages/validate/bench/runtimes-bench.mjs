@@ -36,16 +36,16 @@ async function child(runtime, threads, modelPath, images) {
 }
 
 async function main() {
-  let convertToOnnx;
+  let convertSync;
   try {
-    ({ convertToOnnx } = await import('@onebit/convert'));
+    ({ convertSync } = await import('@onebit/convert'));
   } catch {
     console.error('bench: @onebit/convert is not built; run `npm run build` at the repository root first.');
     process.exit(1);
   }
   const modelPath = join(mkdtempSync(join(tmpdir(), 'onebit-bench-')), 'wrn20-10.packed.onnx');
   const mat = readFileSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'));
-  writeFileSync(modelPath, convertToOnnx(new Uint8Array(mat)).bytes);
+  writeFileSync(modelPath, convertSync(new Uint8Array(mat)).bytes);
   const nodeImages = Number(process.env.ONEBIT_BENCH_NODE_IMAGES ?? 200);
   const webImages = Number(process.env.ONEBIT_BENCH_WEB_IMAGES ?? 50);
   const configs = [

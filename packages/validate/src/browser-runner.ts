@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { ModelError } from '@onebit/core';
 import { BROWSER_PAGE } from './browser-page.js';
 import { startLoopbackServer } from './loopback-server.js';
-import type { Runner } from './runner.js';
+import type { Runner } from './runner-types.js';
 
 /** The Chromium binary; `ONEBIT_CHROMIUM` overrides it. */
 export const CHROMIUM_PATH = process.env.ONEBIT_CHROMIUM ?? '/usr/bin/chromium';

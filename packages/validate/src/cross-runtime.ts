@@ -6,7 +6,7 @@
  * to the largest logit; top-1 predictions must agree on every image.
  */
 import { parity } from './parity.js';
-import type { RuntimeName } from './runner.js';
+import type { RuntimeName } from './runner-types.js';
 
 /** Minimum fraction of images whose top-1 class must be equal in two runtimes. */
 export const RUNTIME_MIN_AGREEMENT = 1;

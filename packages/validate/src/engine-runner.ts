@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ModelError } from '@onebit/core';
 import { loadEngine, MAX_THREADS, type Engine } from '@onebit/engine';
-import type { Runner } from './runner.js';
+import type { Runner } from './runner-types.js';
 
 /** A worker_threads Worker running the engine's thread entry (it starts on its first message). */
 function spawnEngineThread(): Worker {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FormatError, MismatchError, tensor } from '@onebit/core';
-import { convertToOnnx } from '@onebit/convert';
+import { convertSync } from '@onebit/convert';
 import { sharedPath } from '@onebit/data';
 import { describe, expect, it } from 'vitest';
 import { readCifar } from './cifar.js';
@@ -51,7 +51,7 @@ describe('mergeReports', () => {
   });
 
   it('shards 1/4..4/4 of the packed MATLAB WRN on CIFAR-10 test images 0–79 merge into the unsharded report', async () => {
-    const model = convertToOnnx(new Uint8Array(readFileSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat')))).bytes;
+    const model = convertSync(new Uint8Array(readFileSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat')))).bytes;
     const reference = readNpy(new Uint8Array(readFileSync(sharedPath('reference/mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy'))));
     const { whole, shards } = await shardsAndWhole({ model, data: cifar, preprocess: 'raw255', limit: 80, batchSize: 20, reference }, 4);
     expect(shards.map((s) => [s.range.start, s.range.end])).toEqual([[0, 20], [20, 40], [40, 60], [60, 80]]);

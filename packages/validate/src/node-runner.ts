@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 
-import type { Runner } from './runner.js';
+import type { Runner } from './runner-types.js';
 import { wrapSession } from './session.js';
 
 export async function createNodeRunner(model: Uint8Array, threads: number): Promise<Runner> {

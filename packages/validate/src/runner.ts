@@ -6,33 +6,9 @@
  * module and is imported only when asked for.
  */
 import { assertNotWrongFile } from '@onebit/core';
+import { RUNTIMES, type Runner, type RunnerOptions } from './runner-types.js';
 
-export type RuntimeName = 'node' | 'wasm' | 'browser' | 'onebit';
-
-export const RUNTIMES: readonly RuntimeName[] = ['node', 'wasm', 'browser', 'onebit'];
-
-export interface Runner {
-  /** Which runtime runs the model, e.g. "onnxruntime-node 1.30.0 (2 threads)". */
-  readonly name: string;
-  readonly runtime: RuntimeName;
-  /** The model's (single) input and its first output. */
-  readonly inputName: string;
-  readonly outputName: string;
-  /**
-   * Wall time of creating the inference session, including graph optimisation (ms). For wasm, the
-   * first session of a process also includes loading and compiling the WebAssembly module.
-   */
-  readonly sessionCreationMs: number;
-  /** Runs one float32 batch of shape `dims` and returns the first output's data. */
-  run(input: Float32Array, dims: number[]): Promise<Float32Array>;
-  dispose(): Promise<void>;
-}
-
-export interface RunnerOptions {
-  runtime: RuntimeName;
-  /** Intra-op threads (node) or WebAssembly threads (wasm, browser); default 2. wasm's count is process-global. */
-  threads?: number;
-}
+export { RUNTIMES, type Runner, type RunnerOptions, type RuntimeName } from './runner-types.js';
 
 /** Creates an inference session for `model` (ONNX bytes) on the chosen runtime. */
 export async function createRunner(model: Uint8Array, options: RunnerOptions): Promise<Runner> {

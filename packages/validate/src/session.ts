@@ -5,7 +5,7 @@
  */
 import { ModelError } from '@onebit/core';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import type { Runner, RuntimeName } from './runner.js';
+import type { Runner, RuntimeName } from './runner-types.js';
 
 type TensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
 

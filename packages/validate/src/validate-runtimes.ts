@@ -4,7 +4,7 @@
  * per-runtime summary (speed, errors) and the cross-runtime parity of every pair.
  */
 import { crossRuntimeParity, type RuntimePairParity } from './cross-runtime.js';
-import type { RuntimeName } from './runner.js';
+import type { RuntimeName } from './runner-types.js';
 import { validateModel, type ValidateOptions, type ValidationReport } from './validate-model.js';
 
 export interface RuntimeSummary {

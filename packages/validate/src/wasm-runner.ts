@@ -6,7 +6,7 @@
  */
 import * as ort from 'onnxruntime-web';
 
-import type { Runner } from './runner.js';
+import type { Runner } from './runner-types.js';
 import { wrapSession } from './session.js';
 
 let initialisedThreads: number | undefined;

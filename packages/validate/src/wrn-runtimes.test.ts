@@ -6,7 +6,7 @@
  * under the named cross-runtime tolerances. The full 1000 in all three: see the package README.
  */
 import { readFileSync } from 'node:fs';
-import { convertToOnnx } from '@onebit/convert';
+import { convertSync } from '@onebit/convert';
 import { sharedPath } from '@onebit/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCifar } from './cifar.js';
@@ -23,7 +23,7 @@ describe('packed MATLAB WRN-20-10 in node, wasm and browser', () => {
   let model: Uint8Array;
   let node: ValidationReport;
   beforeAll(() => {
-    model = convertToOnnx(new Uint8Array(readFileSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat')))).bytes;
+    model = convertSync(new Uint8Array(readFileSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat')))).bytes;
   });
 
   it('node: CIFAR-10 test images 0–999 give the reference predictions (1000/1000, top-1 error 3.80 %)', async () => {

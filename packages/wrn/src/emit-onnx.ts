@@ -1,17 +1,17 @@
 /**
- * Turns a WrnNetwork into a standard ONNX model: Mul/Add (folded batch norm), Relu, Conv,
- * AveragePool, Pad, Add and ReduceSum/ReduceMean only, so stock onnxruntime (node and web) loads it. Binary
- * conv weights are emitted `packed` (1 bit per weight + a decode subgraph that onnxruntime
- * constant-folds at load, see packages/onnx/PACKED.md) or `float` (±scale float32 initializers).
+ * Turns a WrnNetwork into onebit's model representation (a BinaryGraph): a standard ONNX graph of
+ * Mul/Add (folded batch norm), Relu, Conv, AveragePool, Pad, Add and ReduceSum/ReduceMean only, so
+ * stock onnxruntime (node and web) loads it, whose binary conv weights are marked and kept as sign
+ * bits + scale. binaryGraphToOnnx stores them `packed` (1 bit per weight + a decode subgraph that
+ * onnxruntime constant-folds at load, see packages/onnx/PACKED.md) or `float` (±scale float32).
  */
+import type { BinaryWeight } from '@onebit/bits';
 import { tensor } from '@onebit/core';
-import { addBinaryWeight, GraphBuilder, type OnnxModel } from '@onebit/onnx';
+import { binaryGraphToOnnx, GraphBuilder, type BinaryGraph, type BinaryWeightMode, type OnnxModel } from '@onebit/onnx';
 import type { BatchNormLayer, WrnNetwork } from './network.js';
 
-export type WeightMode = 'packed' | 'float';
-
 export interface EmitOptions {
-  readonly weights?: WeightMode;
+  readonly weights?: BinaryWeightMode;
   /** ONNX opset (7…17 for the packed decode; default 13). */
   readonly opset?: number;
   /** Extra metadata_props entries. */
@@ -21,9 +21,15 @@ export interface EmitOptions {
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'logits';
 
+/** The ONNX model of `net` with its binary weights stored as `options.weights` (default packed). */
 export function wrnToOnnx(net: WrnNetwork, options: EmitOptions = {}): OnnxModel {
-  const mode = options.weights ?? 'packed';
+  return binaryGraphToOnnx(wrnToGraph(net, options), options.weights ?? 'packed');
+}
+
+/** The network as an ONNX graph whose conv weights are binary (sign bits + scale, by initializer name). */
+export function wrnToGraph(net: WrnNetwork, options: Omit<EmitOptions, 'weights'> = {}): BinaryGraph {
   const opset = options.opset ?? 13;
+  const weights = new Map<string, BinaryWeight>();
   const b = new GraphBuilder(net.family);
   const [c, h, w] = net.inputShape;
   b.input(INPUT_NAME, 'float32', ['N', c, h, w]);
@@ -47,7 +53,8 @@ export function wrnToOnnx(net: WrnNetwork, options: EmitOptions = {}): OnnxModel
         break;
       }
       case 'conv': {
-        const weight = addBinaryWeight(b, `${layer.name}.weight`, layer.weight, mode, opset);
+        const weight = b.binaryWeightSlot(`${layer.name}.weight`, layer.weight.dims);
+        weights.set(weight, layer.weight);
         const [, , kh, kw] = layer.weight.dims as [number, number, number, number];
         x = b.node('Conv', [x, weight], { kernel_shape: [kh, kw], strides: [...layer.strides], pads: [...layer.pads] }, { name: layer.name });
         channels = layer.weight.dims[0]!;
@@ -85,11 +92,12 @@ export function wrnToOnnx(net: WrnNetwork, options: EmitOptions = {}): OnnxModel
     }
   }
   b.output(OUTPUT_NAME, 'float32', ['N', channels], x);
-  return b.build({
+  const model = b.build({
     opset,
     producerName: 'onebit',
-    metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.weights': mode, 'onebit.notes': JSON.stringify(net.notes), ...options.metadata },
+    metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.notes': JSON.stringify(net.notes), ...options.metadata },
   });
+  return { model, weights };
 }
 
 /** The per-channel affine map y = a·x + b that an inference-time batch norm computes. */

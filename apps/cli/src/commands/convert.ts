@@ -1,15 +1,13 @@
 /**
- * `onebit convert <input> -o <out.onnx>`: converts a checkpoint to a 1-bit ONNX model — the authors'
- * WRN releases (.mat), an ONNX model, or a PyTorch/safetensors state_dict applied onto the ONNX
- * graph exported from the same model (--graph) — and prints what happened to every weight.
+ * `onebit convert <input> -o <out.onnx|out.onebit>`: parses the flags, reads the input, calls
+ * convert() of @onebit/convert (which holds all the routing), writes the result atomically and
+ * prints the summary and what happened to every weight.
  */
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { convert, formatSummary, type ConvertOptions } from '@onebit/convert';
+import { parseScaleRule } from '@onebit/onnx-binarize';
 import { UsageError } from '@onebit/core';
-import type { Container } from '@onebit/container';
-import { containerToOnnx, convertGraphModel, convertToContainer, detectFormat, formatSummary, graphResultToContainer, isOnebitWrnOnnx, type ConversionResult, type GraphConversionResult } from '@onebit/convert';
-import { decodeModel } from '@onebit/onnx';
-import { formatBinarizationReport, formatStateDictMatch, parseScaleRule, type LayerPolicy } from '@onebit/onnx-binarize';
 import { getPreprocess, preprocessNames } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
 import { confinedReader } from '@onebit/onnx/confined-reader';
@@ -51,8 +49,8 @@ export function registerConvert(program: Command): void {
         'unless --allow-none; a PyTorch (.pt/.pth/.th) or safetensors state_dict applied onto the ONNX graph ' +
         'exported from the same model (--graph). Glob rules (*, ?) match initializer names; a weight matched ' +
         'by a keep rule and a binarize rule is an error. ' +
-        'With -o <file>.onebit the result is the bit-packed container (the authors\' WRNs, from .mat, from ' +
-        'onebit\'s ONNX of them, or from another .onebit); a .onebit input converts back to ONNX bit-exactly.',
+        'With -o <file>.onebit the result is the bit-packed container (any of these inputs, or onebit\'s ' +
+        'own ONNX or .onebit); a .onebit input converts back to ONNX bit-exactly.',
     )
     .argument('<input>', 'checkpoint to convert (.mat, .onnx, .pt/.pth/.th, .safetensors, .onebit)')
     .requiredOption('-o, --output <file>', 'where to write the result: a .onnx model, or a .onebit container')
@@ -77,64 +75,30 @@ export function registerConvert(program: Command): void {
       const opset = Number(opts.opset);
       if (!Number.isInteger(opset) || opset < 7 || opset > 17) throw new RangeError(`--opset must be an integer from 7 to 17, not '${opts.opset}'.`);
       const scale = parseScaleRule(opts.scale);
-      const policy: LayerPolicy = { keepFirst: !!opts.keepFirst, keepLast: !!opts.keepLast, keep: opts.keep, binarize: opts.binarize };
+      if (opts.preprocess !== undefined) getPreprocess(opts.preprocess);
       const t0 = performance.now();
       const bytes = readInput(input);
-      const fileName = basename(input);
-      const format = detectFormat(bytes, fileName);
-      if (opts.preprocess !== undefined) getPreprocess(opts.preprocess);
-      const graphFlags = opts.graph || opts.allowUnused || opts.keepFirst || opts.keepLast || opts.keep.length || opts.binarize.length || opts.includeGemm || opts.includeConvtranspose || opts.allowNone || opts.scale !== 'he';
-      const holdsWrn = format === 'mat' || format === 'onebit' || (format === 'onnx' && isOnebitWrnOnnx(decodeModel(bytes, fileName)));
-      if (holdsWrn && opts.preprocess !== undefined && opts.preprocess !== 'raw255') throw new UsageError(`The authors' WRN releases take raw255 pixels (recorded in the output), not --preprocess ${opts.preprocess}.`);
-      if (holdsWrn && graphFlags) throw new RangeError('--graph, --allow-unused, --scale, --keep*, --binarize, --include-gemm, --include-convtranspose and --allow-none apply to ONNX and state_dict inputs, not to the authors\' WRN releases.');
-      const graphOptions = {
-        fileName,
+      const options: ConvertOptions = {
+        to: opts.output.endsWith('.onebit') ? 'onebit' : 'onnx',
+        weights: opts.weights,
+        fileName: basename(input),
+        opset,
         scale,
-        policy,
+        policy: { keepFirst: !!opts.keepFirst, keepLast: !!opts.keepLast, keep: opts.keep, binarize: opts.binarize },
         includeGemm: !!opts.includeGemm,
         allowUnused: !!opts.allowUnused,
         ...(opts.preprocess !== undefined ? { preprocess: opts.preprocess } : {}),
         includeConvTranspose: !!opts.includeConvtranspose,
         allowNone: !!opts.allowNone,
-        ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph), readExternalFile: confinedReader(dirname(resolve(opts.graph))) } : { readExternalFile: confinedReader(dirname(resolve(input))) }),
+        ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph) } : {}),
+        readExternalFile: confinedReader(dirname(resolve(opts.graph ?? input))),
       };
-      if (opts.output.endsWith('.onebit')) {
-        let out: { bytes: Uint8Array; container: Container; what: string };
-        let report: GraphConversionResult | undefined;
-        if (holdsWrn) {
-          const c = convertToContainer(bytes, fileName);
-          out = { ...c, what: c.network.family };
-        } else {
-          report = await convertGraphModel(bytes, { ...graphOptions, weights: 'packed' });
-          out = { ...graphResultToContainer(report, fileName), what: 'ONNX graph with binary weights' };
-        }
-        writeFileAtomic(opts.output, out.bytes, [input, ...(opts.graph ? [opts.graph] : [])]);
-        if (!opts.quiet) {
-          const binary = out.container.tensors.filter((t) => t.role === 'binary-weight');
-          const weights = binary.reduce((n, t) => n + (t.role === 'binary-weight' ? t.weight.dims.reduce((a, b) => a * b, 1) : 0), 0);
-          if (report?.stateDict) for (const line of formatStateDictMatch(report.stateDict)) console.log(line);
-          if (report) for (const line of formatBinarizationReport(report.binarization).filter((l) => !l.startsWith('WARNING'))) console.log(line);
-          console.log(`input        ${fileName} → ${out.what}`);
-          console.log(`tensors      ${binary.length} binary (${weights.toLocaleString('en-US')} weights), ${out.container.tensors.length - binary.length} float${out.container.graph ? `, graph ${out.container.graph.length.toLocaleString('en-US')} bytes` : ''}`);
-          console.log(`size         ${out.bytes.length.toLocaleString('en-US')} bytes; 1-bit floor ${Math.ceil(weights / 8).toLocaleString('en-US')} bytes; ${((out.bytes.length * 8) / weights).toFixed(3)} bits/weight`);
-          console.log(`wrote        ${opts.output} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-        }
-        if (report?.binarization.warning) console.error(`WARNING      ${report.binarization.warning.message}`);
-        return;
-      }
-      let result: ConversionResult;
-      if (holdsWrn) {
-        result = containerToOnnx(bytes, { fileName, weights: opts.weights, opset });
-      } else {
-        result = await convertGraphModel(bytes, { ...graphOptions, weights: opts.weights });
-      }
+      const result = await convert(bytes, options);
       writeFileAtomic(opts.output, result.bytes, [input, ...(opts.graph ? [opts.graph] : [])]);
       if (!opts.quiet) {
-        for (const line of formatSummary(result.summary)) console.log(line);
-        if (result.stateDict) for (const line of formatStateDictMatch(result.stateDict)) console.log(line);
-        if (result.binarization) for (const line of formatBinarizationReport(result.binarization).filter((l) => !l.startsWith('WARNING'))) console.log(line);
+        for (const line of [...formatSummary(result.summary), ...result.report.lines]) console.log(line);
         console.log(`wrote        ${opts.output} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
       }
-      if (result.binarization?.warning) console.error(`WARNING      ${result.binarization.warning.message}`);
+      for (const warning of result.report.warnings) console.error(`WARNING      ${warning}`);
     });
 }

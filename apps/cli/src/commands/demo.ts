@@ -7,7 +7,7 @@
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveAsset, resolveAssetLocal } from '@onebit/data';
-import { convertToOnnx, formatSummary } from '@onebit/convert';
+import { convert, formatSummary } from '@onebit/convert';
 import { writeFileAtomic } from '../atomic-write.js';
 import { readInput } from '../read-input.js';
 import { positiveInt, printReport, validateFile } from './validate.js';
@@ -31,7 +31,7 @@ export function registerDemo(program: Command): void {
       console.log(`model        ${mat.path} (${mat.source})`);
       console.log(`data         ${data.path} (${data.source})`);
       const t0 = performance.now();
-      const result = convertToOnnx(readInput(mat.path), { fileName: basename(mat.path) });
+      const result = await convert(readInput(mat.path), { fileName: basename(mat.path) });
       const onnxPath = join(opts.out, 'wrn20-10-cifar10-matlab.packed.onnx');
       writeFileAtomic(onnxPath, result.bytes, [mat.path]);
       for (const line of formatSummary(result.summary)) console.log(line);

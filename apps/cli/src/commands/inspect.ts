@@ -1,13 +1,13 @@
 /**
  * `onebit inspect <file>`: says what a file is and what it holds; with --sizes, an honest size
- * report for the authors' WRNs: per layer and in total, bits and bytes on disk, gzip and brotli
+ * report for any model onebit converts: per layer and in total, bits and bytes on disk, gzip and brotli
  * download bytes, float32 bytes in memory after decoding, and the ratio to the 1-bit floor — for
  * the .onebit container and, side by side, the packed and the float ONNX of the same model.
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatSizeReport, sizeReport } from '@onebit/container';
-import { convertToContainer, inspectModel, networkToOnnx } from '@onebit/convert';
+import { inspectModel, modelForms } from '@onebit/convert';
 import { compressedSizes, COMPRESSION_LABEL } from '../compressed-sizes.js';
 import { readInput } from '../read-input.js';
 
@@ -19,11 +19,11 @@ export function registerInspect(program: Command): void {
       'Detect the format of a model file and list what it holds: variables or tensors with dtype, shape and ' +
         'bytes, which are already binary or would be binarized (with their distance from ±a), checkpoint ' +
         "metadata such as epoch and best_prec1, and for the authors' WRN releases the network read from it. " +
-        'With --sizes (WRN models): a per-layer size table of the .onebit container and the download size of ' +
+        'With --sizes: a per-layer size table of the .onebit container and the download size of ' +
         `the container, the packed ONNX and the float ONNX (${COMPRESSION_LABEL}).`,
     )
     .argument('<file>', 'model file (.onnx, .mat, .pt/.pth/.th, .safetensors, .onebit)')
-    .option('--sizes', 'print the size report (the authors\' WRNs: .mat, .onebit, or onebit\'s ONNX of them)')
+    .option('--sizes', 'print the size report (any model convert reads without extra flags)')
     .option('--json', 'print the description or size report as JSON')
     .action(async (file: string, opts: { json?: boolean; sizes?: boolean }) => {
       const bytes = readInput(file);
@@ -38,26 +38,21 @@ export function registerInspect(program: Command): void {
 }
 
 async function printSizes(bytes: Uint8Array, fileName: string, json: boolean): Promise<void> {
-  const c = convertToContainer(bytes, fileName);
+  const { family, container: onebit, files: forms } = modelForms(bytes, fileName);
   console.error(`compressing every layer and file (${COMPRESSION_LABEL}) …`);
   const layerSizes = Promise.all(
-    c.container.tensors.map(async (t) => [t.name, await compressedSizes(t.role === 'binary-weight' ? t.weight.bits : new Uint8Array(t.tensor.data.buffer, t.tensor.data.byteOffset, t.tensor.data.byteLength))] as const),
+    onebit.tensors.map(async (t) => [t.name, await compressedSizes(t.role === 'binary-weight' ? t.weight.bits : new Uint8Array(t.tensor.data.buffer, t.tensor.data.byteOffset, t.tensor.data.byteLength))] as const),
   );
-  const forms = [
-    { file: '.onebit container', bytes: c.bytes },
-    { file: 'ONNX, packed weights', bytes: networkToOnnx(c.network, 'onebit').bytes },
-    { file: 'ONNX, float weights', bytes: networkToOnnx(c.network, 'onebit', { weights: 'float' }).bytes },
-  ];
   const [layerCompressed, formSizes] = await Promise.all([layerSizes.then((entries) => new Map(entries)), Promise.all(forms.map((f) => compressedSizes(f.bytes)))]);
-  const report = sizeReport(c.container.tensors, { fileBytes: c.bytes.length, compressed: formSizes[0]!, layerCompressed });
+  const report = sizeReport(onebit.tensors, { fileBytes: forms[0]!.bytes.length, compressed: formSizes[0]!, layerCompressed });
   const weights = report.total.binaryWeights;
   const floor = Math.ceil(weights / 8);
   const files = forms.map(({ file, bytes: b }, i) => ({ file, bytes: b.length, ...formSizes[i]!, ratioToFloor: b.length / floor }));
   if (json) {
-    console.log(JSON.stringify({ model: fileName, family: c.network.family, compression: COMPRESSION_LABEL, oneBitFloorBytes: floor, container: report, files }, null, 2));
+    console.log(JSON.stringify({ model: fileName, family, compression: COMPRESSION_LABEL, oneBitFloorBytes: floor, container: report, files }, null, 2));
     return;
   }
-  console.log(`${fileName}: ${c.network.family}, ${weights.toLocaleString('en-US')} binary weights; 1-bit floor ${floor.toLocaleString('en-US')} bytes`);
+  console.log(`${fileName}: ${family}, ${weights.toLocaleString('en-US')} binary weights; 1-bit floor ${floor.toLocaleString('en-US')} bytes`);
   console.log('');
   console.log(`.onebit container, per layer (${COMPRESSION_LABEL}; float32 bytes = size in memory after decoding):`);
   console.log(formatSizeReport(report));

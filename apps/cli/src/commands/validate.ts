@@ -8,8 +8,8 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '@onebit/core';
-import { containerToOnnx, detectFormat } from '@onebit/convert';
+import { FormatError, UsageError } from '@onebit/core';
+import { convertSync, detectFormat } from '@onebit/convert';
 import { resolveAsset } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
 import {
@@ -131,7 +131,7 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   const gates = gateSpec(opts);
   const input = readInput(modelPath, 'model');
   // A .onebit container is validated as the packed ONNX model it converts to (in memory, bit-exact).
-  const model = detectFormat(input, basename(modelPath)) === 'onebit' ? containerToOnnx(input, { fileName: basename(modelPath) }).bytes : input;
+  const model = detectFormat(input, basename(modelPath)) === 'onebit' ? convertSync(input, { fileName: basename(modelPath), to: 'onnx' }).bytes : input;
   const metadata = decodeModel(model, basename(modelPath)).metadata;
   const preprocessName = opts.preprocess ?? metadata['onebit.preprocess'];
   if (preprocessName === undefined) {

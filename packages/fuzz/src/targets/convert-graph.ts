@@ -1,11 +1,11 @@
 /**
- * Fuzz target: convertGraphModel from @onebit/convert, the async ONNX → 1-bit ONNX conversion
+ * Fuzz target: convert() from @onebit/convert on ONNX inputs, the async ONNX → 1-bit ONNX conversion
  * (format sniffing, decoding, binarizing Conv and Gemm weights, encoding). Seeds are the tiny test
  * models of the repository and a model built here with GraphBuilder (two Conv layers and a Gemm);
  * mutated bytes that sniff as another format or hold external data must be refused with a typed
  * error, as must graphs whose weights, shapes or attributes the binarizer cannot take.
  */
-import { convertGraphModel } from '@onebit/convert';
+import { convert } from '@onebit/convert';
 import { GraphBuilder, encodeModel } from '@onebit/onnx';
 import type { Seed } from '../mutation.js';
 import { repoSeeds } from '../seeds/fixture-files.js';
@@ -42,5 +42,5 @@ export const convertGraphTarget: FuzzTarget = {
   name: 'convert-graph',
   seeds,
   generator: onnxGenerator,
-  read: (bytes) => convertGraphModel(bytes, { fileName: 'fuzz.onnx', includeGemm: true }),
+  read: (bytes) => convert(bytes, { fileName: 'fuzz.onnx', includeGemm: true }),
 };
