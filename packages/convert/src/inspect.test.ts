@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedPath } from '@onebit/data';
 import { decodeModel, encodeModel } from '@onebit/onnx';
 import { inspectModel } from './inspect.js';
-import { convertGraphModelSync } from './convert-graph.js';
+import { convertSync } from './convert.js';
 
 describe('inspectModel', () => {
   it('describes the published ResNet-20 checkpoint', () => {
@@ -55,7 +55,7 @@ describe('inspectModel', () => {
   it.each(['01-constant-node-weights/model.onnx', '03-fp16-weights/model.onnx', '07-convtranspose/model.onnx', '20-qonnx-bipolarquant/model.onnx'])('agrees with convert on what %s would binarize', (file) => {
     const bytes = new Uint8Array(readFileSync(sharedPath(`cases/convert/${file}`)));
     const info = inspectModel(bytes, file);
-    const report = convertGraphModelSync(bytes, 'onnx', { fileName: file }).binarization;
+    const report = convertSync(bytes, { fileName: file }).report.binarization!;
     const verbs = { binarized: 'binarize', 'already-binary': 'binary', kept: 'keep' } as const;
     const planned = info.lines.filter((l) => /^ {2}(binarize|binary|keep) /.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '));
     expect(planned).toEqual(report.layers.map((l) => `${verbs[l.action]} ${l.name}`));

@@ -4,13 +4,15 @@
  * entry as they are — in which each initializer the container holds is an ONNX external-data
  * reference whose `location` names a container tensor: a binary weight's own bit section, or, for
  * float32 initializers (batch-norm vectors, biases, kept float weights), `onebit.float32`, one
- * shuffle-deflated float32 tensor holding them back to back (`offset`/`length` in bytes). Reading
+ * shuffle-deflated float32 tensor holding them back to back (`offset`/`length` in bytes); a float32
+ * initializer whose input wire form a rebuilt copy would not reproduce (e.g. unpacked dims, as
+ * PyTorch's exporter writes them) stays whole in the skeleton instead. Reading
  * back gives the same BinaryGraph, so every export of it is byte-identical to a direct conversion.
  */
 import type { BinaryWeight } from '@onebit/bits';
 import type { Container, ContainerTensor } from '@onebit/container';
 import { ModelError, tensor, UnsupportedError } from '@onebit/core';
-import { decodeModel, encodeModel, type BinaryGraph, type OnnxInitializer } from '@onebit/onnx';
+import { decodeModel, encodeModel, hasCanonicalEncoding, type BinaryGraph, type OnnxInitializer } from '@onebit/onnx';
 
 /** `model.kind` of a container written this way. */
 export const ONNX_SKELETON_KIND = 'onnx-skeleton';
@@ -30,7 +32,7 @@ export function graphToContainer(graph: BinaryGraph): Container {
       return { name: init.name, tensor: { dtype: 'float32', dims: [...w.dims], data: new Float32Array(0) }, externalData: { location: init.name, offset: 0 } };
     }
     const t = init.tensor;
-    if (t.dtype !== 'float32' || t.data.length === 0 || init.externalData) return init;
+    if (t.dtype !== 'float32' || t.data.length === 0 || init.externalData || !hasCanonicalEncoding(init)) return init;
     pooled.push(t.data);
     const ref = { location: FLOAT32_POOL, offset: poolBytes, length: t.data.length * 4 };
     poolBytes += ref.length;

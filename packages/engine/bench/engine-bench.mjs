@@ -75,16 +75,16 @@ function run(kind, threads, modelPath, n) {
 }
 
 async function main() {
-  let convertToOnnx;
+  let convertSync;
   try {
-    ({ convertToOnnx } = await import('@onebit/convert'));
+    ({ convertSync } = await import('@onebit/convert'));
   } catch {
     console.error('bench: @onebit/convert is not built; run `npm run build` at the repository root first.');
     process.exit(1);
   }
   const modelPath = join(mkdtempSync(join(tmpdir(), 'onebit-engine-bench-')), 'wrn20-10.packed.onnx');
   const mat = readFileSync(join(shared, 'models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'));
-  writeFileSync(modelPath, convertToOnnx(new Uint8Array(mat)).bytes);
+  writeFileSync(modelPath, convertSync(new Uint8Array(mat)).bytes);
   const n = Number(process.env.ONEBIT_BENCH_ENGINE_IMAGES ?? 50);
   const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
   const ratio = (a, b) => `${(a / b).toFixed(2)}×`;

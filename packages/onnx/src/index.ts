@@ -4,7 +4,7 @@ export { decodeModel, encodeModel, defaultMaxOnnxTensorBytes, type DecodeModelOp
 export { sniffOnnx } from './sniff.js';
 export { resolveExternalData, DEFAULT_MAX_EXTERNAL_BYTES, type ReadExternalFile, type ResolveExternalDataOptions } from './external-data.js';
 export { DATA_TYPE, dtypeOfDataType } from './data-type.js';
-export { MAX_TENSOR_ELEMENTS } from './tensor-proto.js';
+export { hasCanonicalEncoding, MAX_TENSOR_ELEMENTS } from './tensor-proto.js';
 export { MAX_GRAPH_DEPTH } from './graph-proto.js';
 export { irVersionForOpset, MIN_OPSET, MAX_OPSET } from './ir-version.js';
 export { GraphBuilder, floatAttr, floatsAttr, type AttrInput, type BuildOptions, type NodeOptions } from './graph-builder.js';

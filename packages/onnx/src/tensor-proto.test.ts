@@ -1,7 +1,7 @@
 /** Tests of TensorProto decoding: every typed field, int64 via protobufjs Long, external references, and the exact errors. */
 import { describe, expect, it } from 'vitest';
 import { FormatError, UnsupportedError } from '@onebit/core';
-import { decodeTensorProto, encodeTensorProto } from './tensor-proto.js';
+import { decodeTensorBytes, decodeTensorProto, encodeTensorBytes, encodeTensorProto, hasCanonicalEncoding } from './tensor-proto.js';
 import { proto, type onnx } from './proto.js';
 
 /** Encodes then decodes with protobufjs so int64 fields arrive as real `Long`s. */
@@ -66,5 +66,23 @@ describe('decodeTensorProto EXPECTED FAILURE', () => {
   it('names an external reference without a location', () => {
     expect(() => decode({ name: 'w', dataType: 1, dims: [1], dataLocation: 1, externalData: [{ key: 'offset', value: '0' }] }))
       .toThrow(new FormatError('ONNX', 'tensor "w" has data_location EXTERNAL but no "location" entry.'));
+  });
+});
+
+describe('hasCanonicalEncoding', () => {
+  // dims [2] as an unpacked varint (08 02, as PyTorch's exporter writes it), data_type FLOAT, name "w", raw_data [1.0, -2.0]
+  const unpacked = new Uint8Array([0x08, 0x02, 0x10, 0x01, 0x42, 0x01, 0x77, 0x4a, 0x08, 0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0]);
+
+  it('is false for a decoded tensor whose wire form a rebuilt copy would change, which still re-encodes unchanged', () => {
+    const init = decodeTensorBytes(unpacked, 'w')!;
+    expect(init.tensor).toEqual({ dtype: 'float32', dims: [2], data: new Float32Array([1, -2]) });
+    expect(hasCanonicalEncoding(init)).toBe(false);
+    expect(encodeTensorBytes(init)).toEqual(unpacked);
+  });
+
+  it('is true for a tensor built in memory and for one decoded from its own encoding', () => {
+    const built = { name: 'w', tensor: { dtype: 'float32' as const, dims: [2], data: new Float32Array([1, -2]) } };
+    expect(hasCanonicalEncoding(built)).toBe(true);
+    expect(hasCanonicalEncoding(decodeTensorBytes(encodeTensorBytes(built), 'w')!)).toBe(true);
   });
 });

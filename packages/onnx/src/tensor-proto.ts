@@ -173,3 +173,16 @@ export function encodeTensorBytes(init: OnnxInitializer): Uint8Array {
   const known = splitFields(proto.TensorProto.encode(encodeTensorProto(init)).finish(), `tensor "${init.name}"`);
   return assemble(known, init.passThrough);
 }
+
+/**
+ * True when `init` encodes to the same TensorProto bytes as a fresh initializer holding the same
+ * name, tensor and passThrough — i.e. its decoded wire form (unpacked dims, float_data instead of
+ * raw_data, field order) carries nothing a rebuilt copy would lose. The .onebit container pools
+ * only such tensors, so a model read back from it re-encodes byte for byte.
+ */
+export function hasCanonicalEncoding(init: OnnxInitializer): boolean {
+  const source = SOURCE.get(init);
+  if (!source) return true;
+  const fresh: OnnxInitializer = { name: init.name, tensor: init.tensor, ...(init.externalData ? { externalData: init.externalData } : {}), ...(init.passThrough ? { passThrough: init.passThrough } : {}) };
+  return bytesEqual(encodeTensorBytes(init), encodeTensorBytes(fresh));
+}

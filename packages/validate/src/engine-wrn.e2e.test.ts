@@ -5,7 +5,7 @@
  * and 0–49 (Keras); the full 1000 are quoted in the engine's README with the command.
  */
 import { readFileSync } from 'node:fs';
-import { convertToOnnx } from '@onebit/convert';
+import { convertSync } from '@onebit/convert';
 import { sharedPath } from '@onebit/data';
 import { describe, expect, it } from 'vitest';
 import { readCifar } from './cifar.js';
@@ -25,7 +25,7 @@ const releases = [
 
 describe('the onebit engine runs the authors\' WRN-20-10 like the reference', () => {
   it.each(releases)('%s release: the first %i CIFAR-10 test images', async (_, limit, modelPath, refPath) => {
-    const model = convertToOnnx(new Uint8Array(readFileSync(sharedPath(modelPath)))).bytes;
+    const model = convertSync(new Uint8Array(readFileSync(sharedPath(modelPath)))).bytes;
     const reference = readNpy(new Uint8Array(readFileSync(sharedPath(refPath))));
     const r = await validateModel({ model, data: cifar, preprocess: 'raw255', runtime: 'onebit', reference, limit, batchSize: 25 });
     expect(r.n).toBe(limit);

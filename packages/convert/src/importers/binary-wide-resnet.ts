@@ -22,17 +22,17 @@ export function latentZerosRemark(net: BinaryWideResnet): string | undefined {
 
 /** The conv-by-conv report: conv0 and conv_last kept float, block convs binarized (latent) or already binary (packed). */
 function report(net: BinaryWideResnet, weights: 'packed' | 'float'): BinarizationReport {
-  const kept = (name: string, dims: readonly number[], what: string): LayerReport => ({ name: `${name}.weight`, opType: 'Conv', node: name, dims: [...dims], action: 'kept', rule: `${what}, float in binary-wide-resnet` });
+  const kept = (name: string, dims: readonly number[], what: string): LayerReport => ({ name: `${name}.weight`, opType: 'Conv', node: name, dims: [...dims], dtype: 'float32', action: 'kept', rule: `${what}, float in binary-wide-resnet` });
   const layers: LayerReport[] = [kept('conv0', net.conv0.dims, 'first conv')];
   let binaryWeights = 0;
   for (const c of net.blocks.flatMap((b) => [b.conv0, b.conv1])) {
     binaryWeights += c.weight.dims.reduce((a, d) => a * d, 1);
     const rule = c.stored === 'packed' ? 'np.packbits sign bits' : `sign(latent)·sqrt(2/fan_in)${c.latentZeros ? `, ${c.latentZeros} exact 0 → +1` : ''}`;
-    layers.push({ name: `${c.name}.weight`, opType: 'Conv', node: c.name, dims: [...c.weight.dims], action: c.stored === 'packed' ? 'already-binary' : 'binarized', rule, scale: c.weight.scale as number });
+    layers.push({ name: `${c.name}.weight`, opType: 'Conv', node: c.name, dims: [...c.weight.dims], dtype: 'float32', action: c.stored === 'packed' ? 'already-binary' : 'binarized', rule, scale: c.weight.scale as number });
   }
   layers.push(kept('conv_last', net.convLast.dims, 'last conv'));
   const count = (a: LayerReport['action']) => layers.filter((l) => l.action === a).length;
-  return { scaleRule: 'he', weights, layers, binarized: count('binarized'), alreadyBinary: count('already-binary'), kept: count('kept'), binaryWeights, evidence: { verdict: 'unknown', layers: 0 } };
+  return { scaleRule: 'he', weights, layers, binarized: count('binarized'), alreadyBinary: count('already-binary'), kept: count('kept'), binaryWeights, declaredByGraph: false, evidence: { verdict: 'unknown', layers: 0 } };
 }
 
 /**
