@@ -23,7 +23,7 @@ describe('onebit convert on broken inputs', () => {
     ['random bytes', Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 0xff), /^error: model\.mat \(4096 bytes, starting 0d fc eb da c9 b8 a7 96\) is not a format onebit reads: expected ONNX, a PyTorch checkpoint, safetensors, a MATLAB \.mat or a \.onebit container\.$/],
     ['a Git LFS pointer', new TextEncoder().encode('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 3479965\n'), /^error: model\.mat is a Git LFS pointer to a 3479965-byte object, not the model itself; run `git lfs pull` or download the real file\.$/],
     ['an HTML page', new TextEncoder().encode('<!doctype html><html><head><title>404</title></head></html>'), /^error: model\.mat is an HTML page \(59 bytes\), probably an error or login page saved instead of the download\.$/],
-    ['a MAT file of another kind', matFileOtherKind(), /^error: model\.mat is a MAT file but not one of the authors' WRN releases: it has variables x, and neither BinaryWeights\/Moments \(MATLAB\) nor conv2d\*\/batch_normalization\* \(Keras\)\.$/],
+    ['a MAT file of another kind', matFileOtherKind(), /^error: model\.mat is a MAT file but not one of the authors' releases: it has variables x, and neither BinaryWeights\/Moments \(MATLAB\) nor conv2d\*\/batch_normalization\* \(Keras\), nor BooleanSingleBitWeights \(the plain net\)\.$/],
   ];
   it.each(cases)('%s: one-line typed error, exit 1, no output left', (_, bytes, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'onebit-cli-'));

@@ -1,7 +1,8 @@
 /**
  * Round trips through the .onebit container on the authors' real models: .mat → .onebit → .onnx
  * gives byte-for-byte the ONNX that .mat → .onnx gives, and .onebit → .onnx → .onebit gives the
- * same container bytes, for packed and float ONNX. The MATLAB model's container size is pinned.
+ * same container bytes, for packed and float ONNX (both WRNs and the plain net). The MATLAB
+ * model's container size is pinned.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -17,11 +18,13 @@ const containerToOnnx = convertToOnnx;
 const read = (p: string) => new Uint8Array(readFileSync(sharedPath(p)));
 const MATLAB = 'models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat';
 const KERAS = 'models/mcdonnell-wrn20-10-cifar10/keras/CIFAR10_allparams.mat';
+const PLAIN = 'models/mcdonnell-plain20-4-cifar100/CIFAR100_20-4-Plain_644kB.mat';
 
 describe.each([
-  ['MATLAB', MATLAB],
-  ['Keras', KERAS],
-])('the %s WRN through the container', (_, path) => {
+  ['MATLAB WRN', MATLAB],
+  ['Keras WRN', KERAS],
+  ['plain 20-4 net', PLAIN],
+])('the %s through the container', (_, path) => {
   const mat = read(path);
   const onebit = convertToContainer(mat);
 

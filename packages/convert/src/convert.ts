@@ -9,6 +9,7 @@ import { writeContainer } from '@onebit/container';
 import { UnsupportedError, WrongFileError } from '@onebit/core';
 import { binaryGraphToOnnx, decodeModel, type BinaryGraph, encodeModel, resolveExternalData, type OnnxModel, type ReadExternalFile } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, type BinarizationReport, type StateDictMatch } from '@onebit/onnx-binarize';
+import { readMat, type MatFile } from '@onebit/mat';
 import { detectFormat, FORMAT_NAMES, type ModelFormat } from './detect-format.js';
 import { IMPORTERS, type ImportedModel, type ImportInput, type ImportOptions } from './importers/index.js';
 import { graphToContainer } from './onebit-container.js';
@@ -66,6 +67,7 @@ export async function convert(input: Uint8Array, options: ConvertOptions = {}): 
   const graphName = options.graphFileName ?? 'the graph';
   return convertDecoded(input, format, {
     ...(format === 'onnx' ? { onnx: await load(input, fileName) } : {}),
+    ...(format === 'mat' ? { mat: readMat(input) } : {}),
     ...(options.graph ? { graph: await load(checkGraph(options.graph, graphName), graphName) } : {}),
   }, options);
 }
@@ -82,6 +84,7 @@ export function convertSync(input: Uint8Array, options: ConvertOptions = {}): Co
   const graphName = options.graphFileName ?? 'the graph';
   return convertDecoded(input, format, {
     ...(format === 'onnx' ? { onnx: decode(input, fileName) } : {}),
+    ...(format === 'mat' ? { mat: readMat(input) } : {}),
     ...(options.graph ? { graph: decode(checkGraph(options.graph, graphName), graphName) } : {}),
   }, options);
 }
@@ -106,7 +109,7 @@ function recordPreprocess(graph: BinaryGraph, preprocess: string, fileName: stri
   return { ...graph, model: { ...graph.model, metadata: { ...graph.model.metadata, [PREPROCESS_KEY]: preprocess } } };
 }
 
-function convertDecoded(bytes: Uint8Array, format: ModelFormat, decoded: { onnx?: OnnxModel; graph?: OnnxModel }, options: ConvertOptions): ConvertResult {
+function convertDecoded(bytes: Uint8Array, format: ModelFormat, decoded: { onnx?: OnnxModel; graph?: OnnxModel; mat?: MatFile }, options: ConvertOptions): ConvertResult {
   const fileName = options.fileName ?? 'the file';
   const to = options.to ?? 'onnx';
   if (to !== 'onnx' && to !== 'onebit') throw new RangeError(`The output must be 'onnx' or 'onebit', not '${String(to)}'.`);

@@ -9,7 +9,7 @@ import { describeMat, readMat } from '@onebit/mat';
 import { decodeModel, type OnnxModel } from '@onebit/onnx';
 import { planBinarization, type LayerReport } from '@onebit/onnx-binarize';
 import { readSafetensors, readTorch } from '@onebit/pytorch';
-import { countWeights, isBinaryWideResnet, readBinaryWideResnet, readWrnFromMat } from '@onebit/wrn';
+import { countWeights, isBinaryWideResnet, readBinaryWideResnet, readWrnFromMat, type WrnNetwork } from '@onebit/wrn';
 import { latentZerosRemark } from './importers/binary-wide-resnet.js';
 import { detectFormat, FORMAT_NAMES, type ModelFormat } from './detect-format.js';
 
@@ -100,6 +100,8 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
         const { convs, weights } = countWeights(net);
         metadata['network'] = { family: net.family, convLayers: convs, binaryWeights: weights, numClasses: net.numClasses, ...net.notes };
         lines.push(`network      ${net.family}: ${convs} binary conv layers, ${weights.toLocaleString('en-US')} binary weights, ${net.numClasses} classes`);
+        if (net.scale) lines.push(`scale        ${net.scale}`);
+        lines.push('layers:', ...networkLayerLines(net));
       } catch (e) {
         lines.push(`network      not convertible: ${(e as Error).message}`);
       }
@@ -198,4 +200,13 @@ function describeBinaryWideResnet(tensors: ReadonlyMap<string, Tensor>, fileName
     ],
     verdicts,
   };
+}
+
+/** One line per binary conv of an authors' network: name, ONNX weight shape, stride, padding, scale. */
+function networkLayerLines(net: WrnNetwork): string[] {
+  return net.layers.flatMap((l) => {
+    if (l.op !== 'conv') return [];
+    const scale = typeof l.weight.scale === 'number' ? l.weight.scale.toPrecision(6) : 'per channel';
+    return [`  ${l.name.padEnd(8)} ${formatDims(l.weight.dims).padEnd(18)} stride ${l.strides[0]}  pad ${l.pads[0]}  scale ${scale}`];
+  });
 }

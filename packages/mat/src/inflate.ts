@@ -53,3 +53,23 @@ export function inflateLimited(compressed: Uint8Array, maxBytes: number, offset:
   }
   return out;
 }
+
+/**
+ * Up to `maxBytes` of what the start of a zlib stream inflates to, for naming the variable of a
+ * truncated or damaged element; whatever cannot be inflated gives a shorter (possibly empty) result.
+ */
+export function inflatePrefix(compressed: Uint8Array, maxBytes: number): Uint8Array {
+  const out = new Uint8Array(maxBytes);
+  let total = 0;
+  const stream = new Unzlib((chunk) => {
+    const n = Math.min(chunk.length, maxBytes - total);
+    out.set(chunk.subarray(0, n), total);
+    total += n;
+  });
+  try {
+    for (let start = 0; start < compressed.length && total < maxBytes; start += 1024) stream.push(compressed.subarray(start, Math.min(start + 1024, compressed.length)), false);
+  } catch {
+    // a damaged stream: keep what came out before the damage
+  }
+  return out.subarray(0, total);
+}

@@ -214,7 +214,7 @@ describe('readMat: corrupt and unsupported input', () => {
   it('EXPECTED FAILURE: exact messages for truncations', () => {
     expect(() => readMat(good.subarray(0, 140))).toThrow(new TruncatedError('MAT', 'variable data', 136, 48, 4));
     expect(() => readMat(good.subarray(0, 140))).toThrow('MAT: variable data at byte 136 needs 48 bytes but only 4 remain (file truncated?).');
-    expect(() => readMat(good.subarray(0, 220))).toThrow('MAT: compressed variable data at byte 192 needs 69 bytes but only 28 remain (file truncated?).');
+    expect(() => readMat(good.subarray(0, 220))).toThrow('MAT: compressed variable "cc" at byte 192 needs 69 bytes but only 28 remain (file truncated?).');
   });
 
   it('EXPECTED FAILURE: random bytes are not a MAT file', () => {

@@ -7,7 +7,7 @@
 import { adler32, ByteReader, ChecksumError, FormatError, TensorBudget } from '@onebit/core';
 import { type ElementTag, readTag, skipPadding } from './data-element.js';
 import { readHeader, HEADER_BYTES } from './header.js';
-import { inflateLimited } from './inflate.js';
+import { inflateLimited, inflatePrefix } from './inflate.js';
 import { dataTypeName, miCOMPRESSED, miMATRIX } from './mat-codes.js';
 import type { MatFile, MatValue, ReadMatOptions } from './mat-types.js';
 import { MAX_EMPTY_STRUCT_ELEMENTS, type MatrixContext, readArrayHeader, readMatrixBody } from './matrix.js';
@@ -66,8 +66,16 @@ function readPlain(reader: ByteReader, tag: ElementTag, context: MatrixContext):
   return readMatrixBody(body, undefined, 0, context);
 }
 
+/** Inflated bytes enough for a variable's tag, flags, dims and name. */
+const NAME_PROBE_BYTES = 4096;
+
 /** A compressed variable: not padded to 8 bytes; its offsets in messages count within the inflated data. */
 function readCompressed(reader: ByteReader, tag: ElementTag, maxInflatedBytes: number, used: { bytes: number }, context: MatrixContext): { name: string; value: MatValue } {
+  if (tag.size > reader.remaining) {
+    // Name the variable a truncated copy cut into: its header is in the first inflated bytes.
+    const name = peekName(inflatePrefix(reader.bytes.subarray(reader.position), NAME_PROBE_BYTES), reader.littleEndian);
+    if (name !== undefined) reader.bytesView(tag.size, `compressed variable "${name}"`);
+  }
   const compressed = reader.bytesView(tag.size, 'compressed variable data');
   const inflated = inflateLimited(compressed, maxInflatedBytes, tag.offset, used.bytes, (head) => peekName(head, reader.littleEndian));
   used.bytes += inflated.length;

@@ -95,7 +95,7 @@ export function wrnToGraph(net: WrnNetwork, options: Omit<EmitOptions, 'weights'
   const model = b.build({
     opset,
     producerName: 'onebit',
-    metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.notes': JSON.stringify(net.notes), ...options.metadata },
+    metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.notes': JSON.stringify(net.notes), ...(net.scale ? { 'onebit.scale': net.scale } : {}), ...options.metadata },
   });
   return { model, weights };
 }

@@ -10,7 +10,8 @@ import { bitsToBinaryWeight } from '@onebit/binarize';
 import { ModelError } from '@onebit/core';
 import type { MatFile } from '@onebit/mat';
 import { matlabFilterToOnnx } from './layout.js';
-import { bitsOf, cells, column, float32Of, numbersOf, variable } from './mat-access.js';
+import { bitsOf, cells, numbersOf, variable } from './mat-access.js';
+import { matBatchNorm } from './mat-batchnorm.js';
 import type { Layer, WrnNetwork } from './network.js';
 
 export function isMatlabWrn(file: MatFile): boolean {
@@ -40,19 +41,8 @@ export function readMatlabWrn(file: MatFile): WrnNetwork {
   let savedSize = 0;
   let savedChannels = 0;
   let hasSaved = false;
-  const bn = (i: number, relu: boolean): Layer => {
-    const name = `bn${i + 1}`;
-    const m = float32Of(moments[i]!, `Moments{${i + 1}}`);
-    const c = m.length / 2;
-    const sigma = column(m, c, 1);
-    return {
-      op: 'batchnorm', name, relu, epsilon: 0,
-      mean: column(m, c, 0),
-      variance: sigma.map((s) => s * s),
-      scale: float32Of(gains[i]!, `BNG{${i + 1}}`),
-      bias: float32Of(biases[i]!, `BNB{${i + 1}}`),
-    };
-  };
+  const bn = (i: number, relu: boolean): Layer =>
+    matBatchNorm(`bn${i + 1}`, { moments: moments[i]!, momentsName: `Moments{${i + 1}}`, scale: gains[i]!, scaleName: `BNG{${i + 1}}`, bias: biases[i]!, biasName: `BNB{${i + 1}}` }, relu);
 
   for (let i = 0; i < nConv; i++) {
     const cell = weightCells[i]!;

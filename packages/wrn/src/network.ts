@@ -1,6 +1,6 @@
 /**
- * The authors' wide ResNets as a flat list of layers — the one intermediate form that both the
- * MATLAB and the Keras readers produce, that the ONNX emitter turns into a graph, and that the
+ * The authors' released networks (the wide ResNets and the plain CNN) as a flat list of layers —
+ * the one intermediate form that the MATLAB, Keras and plain-net readers produce, that the ONNX emitter turns into a graph, and that the
  * reference forward pass executes. Tensors are in ONNX layout (NCHW activations,
  * conv weights [C_out, C_in, kH, kW]).
  */
@@ -55,14 +55,16 @@ export interface GlobalPoolLayer {
 export type Layer = BatchNormLayer | BinaryConvLayer | SaveResidualLayer | AddResidualLayer | GlobalPoolLayer;
 
 export interface WrnNetwork {
-  /** Which release this came from, e.g. "mcdonnell-matlab-wrn" or "mcdonnell-keras-wrn". */
-  readonly family: 'mcdonnell-matlab-wrn' | 'mcdonnell-keras-wrn';
+  /** Which release this came from: the MATLAB or Keras WRN, or the plain (no residual) CNN. */
+  readonly family: 'mcdonnell-matlab-wrn' | 'mcdonnell-keras-wrn' | 'mcdonnell-plain-cnn';
   /** Input tensor shape without the batch dimension: [C, H, W]. */
   readonly inputShape: readonly [number, number, number];
   readonly numClasses: number;
   /** Preprocessing the network expects ("raw255": float RGB 0..255, NCHW). */
   readonly preprocess: 'raw255';
   readonly layers: readonly Layer[];
+  /** Where the binary weights' scale comes from, when the summary should say (recorded as `onebit.scale`). */
+  readonly scale?: string;
   /** Facts from the file worth reporting (depth, width, recorded accuracy …). */
   readonly notes: Readonly<Record<string, string | number>>;
 }

@@ -75,7 +75,7 @@ describe('readKerasWrn', () => {
 describe('readWrnFromMat', () => {
   it('names the variables of a MAT file that is not a WRN release', () => {
     const mat: MatFile = { header: 'x', version: 256, littleEndian: true, variables: new Map([['foo', { kind: 'char', dims: [1, 1], text: 'a' }]]) };
-    expect(() => readWrnFromMat(mat, 'other.mat')).toThrow("other.mat is a MAT file but not one of the authors' WRN releases: it has variables foo, and neither BinaryWeights/Moments (MATLAB) nor conv2d*/batch_normalization* (Keras).");
+    expect(() => readWrnFromMat(mat, 'other.mat')).toThrow("other.mat is a MAT file but not one of the authors' releases: it has variables foo, and neither BinaryWeights/Moments (MATLAB) nor conv2d*/batch_normalization* (Keras), nor BooleanSingleBitWeights (the plain net).");
   });
 });
 

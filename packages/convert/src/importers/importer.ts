@@ -6,6 +6,7 @@
  */
 import type { ScaleRule } from '@onebit/binarize';
 import type { BinarizationReport, LayerPolicy, StateDictMatch } from '@onebit/onnx-binarize';
+import type { MatFile } from '@onebit/mat';
 import type { BinaryGraph, OnnxModel } from '@onebit/onnx';
 import type { ModelFormat } from '../detect-format.js';
 
@@ -32,6 +33,8 @@ export interface ImportInput {
   readonly bytes: Uint8Array;
   readonly format: ModelFormat;
   readonly fileName: string;
+  /** The input read, when it is a MAT file. */
+  readonly mat?: MatFile;
   /** The input decoded, external data loaded, when it is an ONNX model. */
   readonly onnx?: OnnxModel;
   /** The ONNX graph given beside a state_dict (--graph), decoded, external data loaded. */

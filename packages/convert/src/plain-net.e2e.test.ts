@@ -1,0 +1,58 @@
+/**
+ * End to end on the authors' plain 20-4 CIFAR-100 network (../shared/models/mcdonnell-plain20-4-cifar100):
+ * it converts with its layers, strides, padding, class count and stored LayerScales read from the
+ * file; the packed ONNX's size is pinned against the 1-bit floor; and in onnxruntime-node on CIFAR-10
+ * test images 0–199 it reproduces the reference logits (a parity check only: CIFAR-100 classes on
+ * CIFAR-10 images). `onebit validate` on all 1000 images is the README's command.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TruncatedError } from '@onebit/core';
+import { sharedPath } from '@onebit/data';
+import { readCifar, readNpy, validateModel } from '@onebit/validate';
+import { convertSync } from './convert.js';
+
+/** The parity bound of the issue: max |Δlogit| ≤ 1e-3 × the largest |reference logit|. */
+const MAX_RELATIVE_LOGIT_DIFF = 1e-3;
+/** Images in this test (the README's validate command runs all 1000). */
+const IMAGES = 200;
+/** Measured 581,821: the 1-bit floor 537,944 + folded batch norms 22,840 (float32) + bit table and graph. */
+const PACKED_MAX_BYTES = 582_000;
+const E2E_TIMEOUT_MS = 600_000;
+
+const read = (p: string) => new Uint8Array(readFileSync(sharedPath(p)));
+const PLAIN = 'models/mcdonnell-plain20-4-cifar100/CIFAR100_20-4-Plain_644kB.mat';
+
+describe("the authors' plain 20-4 CIFAR-100 net", () => {
+  const mat = read(PLAIN);
+  const packed = convertSync(mat, { fileName: 'CIFAR100_20-4-Plain_644kB.mat' });
+
+  it('converts with its 20 layers, 4,303,552 binary weights, 100 classes and the stored LayerScales', () => {
+    const s = packed.summary;
+    expect([s.family, s.binaryLayers, s.binaryWeights, s.numClasses, s.preprocess]).toEqual(['mcdonnell-plain-cnn', 20, 4_303_552, 100, 'raw255']);
+    expect(s.scale).toBe("the file's stored LayerScales, one per layer (not the he rule sqrt(2/(k²·C_in)))");
+    expect(s.oneBitFloorBytes).toBe(537_944);
+    expect(packed.bytes.length).toBeLessThanOrEqual(PACKED_MAX_BYTES);
+    const scales = [...packed.graph.weights.values()].map((w) => w.scale);
+    expect(scales[0]).toBe(Math.fround(0.38490018));
+    expect(scales[19]).toBe(0.125);
+    const conv = (n: number) => packed.model!.graph.nodes.find((x) => x.name === `conv${n}`)!.attributes;
+    expect([conv(8)['strides'], conv(14)['strides'], conv(20)['pads']]).toEqual([
+      { type: 'ints', value: [2, 2] }, { type: 'ints', value: [2, 2] }, { type: 'ints', value: [0, 0, 0, 0] },
+    ]);
+  });
+
+  it(`reproduces the reference logits on CIFAR-10 test images 0–${IMAGES - 1} (${IMAGES}/${IMAGES} top-1 agreement)`, async () => {
+    const data = readCifar(read('datasets/cifar10/test_batch_0-999.bin'));
+    const reference = readNpy(read('reference/mcdonnell-plain20-4-cifar100_cifar10-test-0-999_logits.npy'));
+    const r = await validateModel({ model: packed.bytes, data, limit: IMAGES, preprocess: 'raw255', runtime: 'node', batchSize: 50, reference });
+    expect(r.n).toBe(IMAGES);
+    expect(r.agreement).toBe(1);
+    expect(r.maxAbsLogitDiff!).toBeLessThanOrEqual(MAX_RELATIVE_LOGIT_DIFF * r.maxAbsReferenceLogit!);
+  }, E2E_TIMEOUT_MS);
+
+  it('EXPECTED FAILURE: a truncated copy and a copy missing one layer of weights name the variable', () => {
+    expect(() => convertSync(mat.subarray(0, 400_000), { fileName: 'cut.mat' })).toThrow(TruncatedError);
+    expect(() => convertSync(mat.subarray(0, 400_000), { fileName: 'cut.mat' })).toThrow(/^MAT: compressed variable "BooleanSingleBitWeights" at byte \d+ needs \d+ bytes but only \d+ remain \(file truncated\?\)\.$/);
+  });
+});
