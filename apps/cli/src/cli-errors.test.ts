@@ -19,7 +19,7 @@ const matlab = new Uint8Array(readFileSync(sharedPath('models/mcdonnell-wrn20-10
 
 describe('onebit convert on broken inputs', () => {
   const cases: Array<[string, Uint8Array, RegExp]> = [
-    ['a truncated MAT file', matlab.subarray(0, 200_000), /^error: MAT: compressed variable data at byte 989 needs 4026259 bytes but only 199011 remain \(file truncated\?\)\.$/],
+    ['a truncated MAT file', matlab.subarray(0, 200_000), /^error: MAT: compressed variable "BinaryWeights" at byte 989 needs 4026259 bytes but only 199011 remain \(file truncated\?\)\.$/],
     ['random bytes', Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 0xff), /^error: model\.mat \(4096 bytes, starting 0d fc eb da c9 b8 a7 96\) is not a format onebit reads: expected ONNX, a PyTorch checkpoint, safetensors, a MATLAB \.mat or a \.onebit container\.$/],
     ['a Git LFS pointer', new TextEncoder().encode('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 3479965\n'), /^error: model\.mat is a Git LFS pointer to a 3479965-byte object, not the model itself; run `git lfs pull` or download the real file\.$/],
     ['an HTML page', new TextEncoder().encode('<!doctype html><html><head><title>404</title></head></html>'), /^error: model\.mat is an HTML page \(59 bytes\), probably an error or login page saved instead of the download\.$/],

@@ -49,6 +49,12 @@ export const ASSETS: Readonly<Record<string, AssetSpec>> = Object.fromEntries(
         cacheName: 'CIFAR100_allparams.mat',
       },
       {
+        id: 'plain20-4-cifar100',
+        description: "the authors' plain (no residual) 1-bit 20-4 network for CIFAR-100, MATLAB release (24.5 % test error)",
+        sharedPath: 'models/mcdonnell-plain20-4-cifar100/CIFAR100_20-4-Plain_644kB.mat',
+        cacheName: 'CIFAR100_20-4-Plain_644kB.mat',
+      },
+      {
         id: 'cifar10-test',
         description: 'CIFAR-10 test images (shared: images 0–999; download: all 10 000)',
         sharedPath: 'datasets/cifar10/test_batch_0-999.bin',
@@ -82,6 +88,12 @@ export const ASSETS: Readonly<Record<string, AssetSpec>> = Object.fromEntries(
         description: 'reference logits of the Keras WRN on CIFAR-10 test images 0–999',
         sharedPath: 'reference/mcdonnell-wrn20-10-keras_cifar10-test-0-999_logits.npy',
         cacheName: 'mcdonnell-wrn20-10-keras_cifar10-test-0-999_logits.npy',
+      },
+      {
+        id: 'plain20-4-cifar100-reference-logits',
+        description: 'reference logits of the plain 20-4 CIFAR-100 net on CIFAR-10 test images 0–999 (a parity check)',
+        sharedPath: 'reference/mcdonnell-plain20-4-cifar100_cifar10-test-0-999_logits.npy',
+        cacheName: 'mcdonnell-plain20-4-cifar100_cifar10-test-0-999_logits.npy',
       },
       {
         id: 'resnet20-akamaster',
