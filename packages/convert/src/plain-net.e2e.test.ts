@@ -51,6 +51,26 @@ describe("the authors' plain 20-4 CIFAR-100 net", () => {
     expect(r.maxAbsLogitDiff!).toBeLessThanOrEqual(MAX_RELATIVE_LOGIT_DIFF * r.maxAbsReferenceLogit!);
   }, E2E_TIMEOUT_MS);
 
+  it('validates on a CIFAR-100 binary file (coarse byte, fine byte, pixels), scored against the fine label', async () => {
+    // 50 CIFAR-10 images written in the CIFAR-100 layout, fine label = the reference top-1, except
+    // for images 0–9 whose fine label is shifted by one (and coarse label = fine / 5): 10 errors.
+    const cifar10 = read('datasets/cifar10/test_batch_0-999.bin');
+    const reference = readNpy(read('reference/mcdonnell-plain20-4-cifar100_cifar10-test-0-999_logits.npy'));
+    const n = 50;
+    const bytes = new Uint8Array(n * 3074);
+    for (let i = 0; i < n; i++) {
+      const row = (reference.data as Float32Array).subarray(i * 100, (i + 1) * 100);
+      const top1 = row.indexOf(Math.max(...row));
+      const fine = i < 10 ? (top1 + 1) % 100 : top1;
+      bytes.set([Math.floor(fine / 5), fine], i * 3074);
+      bytes.set(cifar10.subarray(i * 3073 + 1, (i + 1) * 3073), i * 3074 + 2);
+    }
+    const data = readCifar(bytes);
+    expect(data.variant).toBe('cifar100');
+    const r = await validateModel({ model: packed.bytes, data, preprocess: 'raw255', runtime: 'node', batchSize: 50 });
+    expect([r.n, Math.round(r.top1Error * n)]).toEqual([50, 10]);
+  }, E2E_TIMEOUT_MS);
+
   it('EXPECTED FAILURE: a truncated copy and a copy missing one layer of weights name the variable', () => {
     expect(() => convertSync(mat.subarray(0, 400_000), { fileName: 'cut.mat' })).toThrow(TruncatedError);
     expect(() => convertSync(mat.subarray(0, 400_000), { fileName: 'cut.mat' })).toThrow(/^MAT: compressed variable "BooleanSingleBitWeights" at byte \d+ needs \d+ bytes but only \d+ remain \(file truncated\?\)\.$/);
