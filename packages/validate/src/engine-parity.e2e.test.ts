@@ -4,10 +4,11 @@
  * the genuinely 1-bit-trained MNIST fixture, run in the onebit engine (`--runtime onebit`) give the
  * reference's top-1 predictions with logits within 1e-3 × max |logit|. CI runs CIFAR-10 test
  * images 0–199 per ResNet-20 row and all 2000 held-out MNIST images; the full 1000 CIFAR-10 images
- * are quoted in the engine's README with the command that measured them.
+ * are quoted in the engine's README with the command that measured them. The authors' plain 20-4
+ * CIFAR-100 net is checked on the same 200 images against its reference logits.
  */
 import { readFileSync } from 'node:fs';
-import { convertToOnnx, type ConvertOptions } from '@onebit/convert';
+import { convertSync, type ConvertOptions } from '@onebit/convert';
 import { sharedPath } from '@onebit/data';
 import { describe, expect, it } from 'vitest';
 import { readCifar } from './cifar.js';
@@ -49,7 +50,7 @@ async function engineParity(model: Uint8Array, data: ImageSet, preprocess: strin
 
 describe('the onebit engine runs ResNet-20 (from its state_dict) like the reference', () => {
   it.each(RESNET20)(`%s: CIFAR-10 test images 0–${RESNET20_IMAGES - 1}`, async (ref, options) => {
-    const out = convertToOnnx(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, ...options });
+    const out = convertSync(th, { fileName: 'resnet20-12fca82f.th', graph, includeGemm: true, ...options });
     await engineParity(out.bytes, cifar, 'cifar-torchvision', read(sharedPath(`reference/${ref}_cifar10-test-0-999_logits.npy`)), RESNET20_IMAGES);
   }, 300_000);
 });
@@ -58,7 +59,14 @@ describe('the onebit engine runs the 1-bit MNIST fixture like PyTorch', () => {
   it('all 2000 held-out images (8000–9999), packed from the exported ±scale ONNX', async () => {
     const mnist = readMnist(read(sharedPath('datasets/mnist/t10k-images-idx3-ubyte')), read(sharedPath('datasets/mnist/t10k-labels-idx1-ubyte')));
     const heldOut: ImageSet = { ...mnist, n: 2000, pixels: mnist.pixels.subarray(8000 * 784), labels: mnist.labels.subarray(8000) };
-    const out = convertToOnnx(fixture('mnist-1bit/mnist-1bit.onnx'), { fileName: 'mnist-1bit.onnx' });
+    const out = convertSync(fixture('mnist-1bit/mnist-1bit.onnx'), { fileName: 'mnist-1bit.onnx' });
     await engineParity(out.bytes, heldOut, 'raw255', fixture('mnist-1bit/heldout-logits.npy'), 2000);
+  }, 300_000);
+});
+
+describe("the onebit engine runs the authors' plain 20-4 CIFAR-100 net like the reference", () => {
+  it(`CIFAR-10 test images 0–${RESNET20_IMAGES - 1} (a parity check: CIFAR-100 classes on CIFAR-10 images)`, async () => {
+    const out = convertSync(read(sharedPath('models/mcdonnell-plain20-4-cifar100/CIFAR100_20-4-Plain_644kB.mat')), { fileName: 'CIFAR100_20-4-Plain_644kB.mat' });
+    await engineParity(out.bytes, cifar, 'raw255', read(sharedPath('reference/mcdonnell-plain20-4-cifar100_cifar10-test-0-999_logits.npy')), RESNET20_IMAGES);
   }, 300_000);
 });
