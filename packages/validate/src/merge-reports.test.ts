@@ -50,6 +50,8 @@ describe('mergeReports', () => {
     }
   });
 
+  // Five onnxruntime sessions of the 26.7 M-weight WRN (4 shards + the whole run): minutes on 2 busy cores.
+  const WRN_SHARDS_TIMEOUT_MS = 600_000;
   it('shards 1/4..4/4 of the packed MATLAB WRN on CIFAR-10 test images 0–79 merge into the unsharded report', async () => {
     const model = convertSync(new Uint8Array(readFileSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat')))).bytes;
     const reference = readNpy(new Uint8Array(readFileSync(sharedPath('reference/mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy'))));
@@ -62,7 +64,7 @@ describe('mergeReports', () => {
     expect(merged.predictions).toEqual([...readNpy(new Uint8Array(readFileSync(sharedPath('reference/mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy')))).data]
       .reduce<number[][]>((rows, v, i) => (i % 10 ? rows[rows.length - 1]!.push(Number(v)) : rows.push([Number(v)]), rows), []).slice(0, 80)
       .map((row) => row.indexOf(Math.max(...row))));
-  });
+  }, WRN_SHARDS_TIMEOUT_MS);
 
   it('--runtime all shards (node and wasm) merge into the unsharded per-runtime summaries and pair parity', async () => {
     const opts = { model: meanRgb, data: cifar, preprocess: 'raw255', threads: 1, limit: 200, batchSize: 30, runtimes: ['node', 'wasm'] as const };
