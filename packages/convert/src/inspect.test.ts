@@ -2,7 +2,8 @@
  * Tests of inspectModel on real files: the published ResNet-20 checkpoint (legacy torch.save) shows
  * its 97 state_dict tensors and best_prec1; an ONNX model with external data is sized from shapes
  * and says where the bytes are, without loading them; a binary-wide-resnet checkpoint is named with
- * its depth, width, classes and which convs are binary.
+ * its depth, width, classes and which convs are binary; in a converted (packed ONNX or .onebit) model
+ * only the binary weights' sign bits are called binary, never batch-norm vectors or other tensors.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +64,45 @@ describe('inspectModel', () => {
       const layer = report.layers.find((l) => l.name === t.name);
       const expected = layer?.action === 'binarized' ? 'would-binarize' : layer?.action === 'already-binary' ? 'binary' : 'keep';
       expect(t.binarization, t.name).toBe(expected);
+    }
+  });
+
+  it('calls only the sign bits of a packed ONNX and the weights of a .onebit binary, not batch-norm vectors', () => {
+    const mnist = new Uint8Array(readFileSync(new URL('../../../test-fixtures/mnist-1bit/mnist-1bit.onnx', import.meta.url)));
+    const packed = inspectModel(convertSync(mnist, { fileName: 'mnist-1bit.onnx' }).bytes, 'm.onnx');
+    const tensorRows = packed.lines.slice(packed.lines.findIndex((l) => l.startsWith('tensors')));
+    expect(tensorRows.map((l) => l.replace(/ +/g, ' '))).toEqual([
+      'tensors (16, 5,174 bytes):',
+      ' onebit.bit_table int8 256×8 2,048 B',
+      ' conv1.weight.bits uint8 18 18 B binary: sign bits of conv1.weight 16×1×3×3',
+      ' conv1.weight.shape int64 4 32 B',
+      ' conv1.weight.scale float32 scalar 4 B',
+      ' bn1.running_mean float32 16 64 B',
+      ' bn1.running_var float32 16 64 B',
+      ' conv2.weight.bits uint8 576 576 B binary: sign bits of conv2.weight 32×16×3×3',
+      ' conv2.weight.shape int64 4 32 B',
+      ' conv2.weight.scale float32 scalar 4 B',
+      ' bn2.running_mean float32 32 128 B',
+      ' bn2.running_var float32 32 128 B',
+      ' conv3.weight.bits uint8 1960 1,960 B binary: sign bits of conv3.weight 10×32×7×7',
+      ' conv3.weight.shape int64 4 32 B',
+      ' conv3.weight.scale float32 scalar 4 B',
+      ' bn3.running_mean float32 10 40 B',
+      ' bn3.running_var float32 10 40 B',
+      'binarize convert would binarize 0, pack 3 already binary, keep 0 of 3 weights',
+      ' binary conv1.weight Conv default; already ±a',
+      ' binary conv2.weight Conv default; already ±a',
+      ' binary conv3.weight Conv default; already ±a',
+    ]);
+    // The authors' plain net stores its batch norm as C×1×1 vectors (bn1.a, bn1.b; pooled into
+    // onebit.float32 in the container): never binary.
+    const mat = new Uint8Array(readFileSync(sharedPath('models/mcdonnell-plain20-4-cifar100/CIFAR100_20-4-Plain_644kB.mat')));
+    for (const to of ['onnx', 'onebit'] as const) {
+      const info = inspectModel(convertSync(mat, { fileName: 'plain.mat', to }).bytes, `plain.${to}`);
+      const binary = info.tensors.filter((t) => t.binarization === 'binary').map((t) => t.name);
+      expect(binary, to).toEqual(Array.from({ length: 20 }, (_, i) => `conv${i + 1}.weight${to === 'onnx' ? '.bits' : ''}`));
+      expect(info.tensors.filter((t) => t.binarization !== 'binary').every((t) => t.binarization === 'keep'), to).toBe(true);
+      if (to === 'onnx') expect(info.lines.find((l) => l.trimStart().startsWith('bn1.a '))).toMatch(/^ {2}bn1\.a +float32 +3×1×1 +12 B$/);
     }
   });
 });

@@ -6,7 +6,7 @@ import { binaryDistance, detectBinary } from '@onebit/binarize';
 import { DTYPE_BYTES, elementCount, formatDims, type Tensor } from '@onebit/core';
 import { readContainer } from '@onebit/container';
 import { describeMat, readMat } from '@onebit/mat';
-import { decodeModel, type OnnxModel } from '@onebit/onnx';
+import { decodeModel, liftBinaryWeights, type OnnxModel } from '@onebit/onnx';
 import { planBinarization, type LayerReport } from '@onebit/onnx-binarize';
 import { readSafetensors, readTorch } from '@onebit/pytorch';
 import { countWeights, isBinaryWideResnet, readBinaryWideResnet, readWrnFromMat, type WrnNetwork } from '@onebit/wrn';
@@ -24,6 +24,8 @@ export interface TensorInfo {
   readonly binaryDistance?: number;
   /** ONNX only: the external data file holding the tensor (not loaded by inspect). */
   readonly external?: string;
+  /** Packed ONNX only: the binary weight whose sign bits this `<name>.bits` initializer holds. */
+  readonly signBitsOf?: { readonly name: string; readonly dims: readonly number[] };
 }
 
 export interface ModelDescription {
@@ -41,6 +43,11 @@ function tensorInfo(name: string, t: Tensor): TensorInfo {
   if (t.dims.length >= 2 && t.data.length > 0 && detectBinary(t)) return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'binary' };
   if (isFloat && t.dims.length >= 2) return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'would-binarize', binaryDistance: binaryDistance(t) };
   return { name, dtype: t.dtype, dims: t.dims, bytes, binarization: 'keep' };
+}
+
+/** A tensor described without any binarization verdict (name, dtype, shape, bytes). */
+function keptTensorInfo(name: string, t: Tensor): TensorInfo {
+  return { name, dtype: t.dtype, dims: t.dims, bytes: t.data.length * DTYPE_BYTES[t.dtype], binarization: 'keep' };
 }
 
 /**
@@ -63,7 +70,7 @@ function onnxPlan(m: OnnxModel): { layers: readonly LayerReport[]; lines: string
 function onnxTensorInfo(name: string, t: Tensor, layers: readonly LayerReport[]): TensorInfo {
   const base = tensorInfo(name, t);
   const l = layers.find((x) => x.name === name && x.action !== 'kept');
-  if (!l) return { name, dtype: t.dtype, dims: t.dims, bytes: base.bytes, binarization: 'keep' };
+  if (!l) return keptTensorInfo(name, t);
   if (l.action === 'already-binary') return { name, dtype: t.dtype, dims: t.dims, bytes: base.bytes, binarization: 'binary' };
   return { name, dtype: t.dtype, dims: t.dims, bytes: base.bytes, binarization: 'would-binarize', binaryDistance: l.binaryDistance ?? binaryDistance(t) };
 }
@@ -78,7 +85,7 @@ function externalTensorInfo(name: string, t: Tensor, location: string): TensorIn
 function tensorLines(tensors: TensorInfo[]): string[] {
   const rows = tensors.map((t) => {
     const where = t.external ? `in ${t.external}` : '';
-    const verdict = t.binarization === 'binary' ? 'binary' : t.binarization === 'would-binarize' ? (t.binaryDistance === undefined ? 'would binarize' : `would binarize (distance from ±a ${t.binaryDistance.toFixed(3)})`) : '';
+    const verdict = t.signBitsOf ? `binary: sign bits of ${t.signBitsOf.name} ${formatDims(t.signBitsOf.dims)}` : t.binarization === 'binary' ? 'binary' : t.binarization === 'would-binarize' ? (t.binaryDistance === undefined ? 'would binarize' : `would binarize (distance from ±a ${t.binaryDistance.toFixed(3)})`) : '';
     const note = [where, verdict].filter(Boolean).join('; ');
     return `  ${t.name.padEnd(40)} ${t.dtype.padEnd(8)} ${formatDims(t.dims).padEnd(18)} ${t.bytes.toLocaleString('en-US').padStart(12)} B  ${note}`.trimEnd();
   });
@@ -111,8 +118,16 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
       const m = decodeModel(bytes, fileName);
       const ops = new Map<string, number>();
       for (const n of m.graph.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
-      const plan = onnxPlan(m);
-      const tensors = m.graph.initializers.map((i) => (i.externalData ? externalTensorInfo(i.name, i.tensor, i.externalData.location) : onnxTensorInfo(i.name, i.tensor, plan.layers)));
+      // onebit's own packed weights are recognised (and planned) as the binary weights they decode to;
+      // every other initializer, batch-norm vectors included, is marked only by the conversion plan.
+      const lifted = liftBinaryWeights(m);
+      const plan = onnxPlan(lifted.model);
+      const tensors = m.graph.initializers.map((i) => {
+        if (i.externalData) return externalTensorInfo(i.name, i.tensor, i.externalData.location);
+        const packed = i.name.endsWith('.bits') ? lifted.weights.get(i.name.slice(0, -'.bits'.length)) : undefined;
+        if (packed) return { ...keptTensorInfo(i.name, i.tensor), binarization: 'binary' as const, signBitsOf: { name: i.name.slice(0, -'.bits'.length), dims: packed.dims } };
+        return onnxTensorInfo(i.name, i.tensor, plan.layers);
+      });
       const io = (v: { name: string; elemType?: string; dims?: Array<number | string | undefined> }) => `${v.name} ${v.elemType ?? 'untyped'}[${(v.dims ?? []).map((d) => d ?? '?').join(', ')}]`;
       return {
         ...base,
@@ -159,7 +174,8 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
       const tensors: TensorInfo[] = c.tensors.map((t) =>
         t.role === 'binary-weight'
           ? { name: t.name, dtype: 'bit', dims: t.weight.dims, bytes: t.weight.bits.length, binarization: 'binary' as const }
-          : tensorInfo(t.name, t.tensor),
+          : // The container says which tensors are binary weights; the rest (batch-norm vectors, biases) are kept as they are.
+            keptTensorInfo(t.name, t.tensor),
       );
       return { ...base, metadata: c.model, tensors, lines: [...head, `model        ${JSON.stringify(c.model)}`, ...tensorLines(tensors)] };
     }
