@@ -138,3 +138,14 @@ describe('validate takes a .onebit container', () => {
     expect(r.stdout).toMatch(/top-1 agreement 100\.00 % \(20\/20\)/);
   });
 });
+
+describe('validate --data on a folder with no images', () => {
+  it('EXPECTED FAILURE: says the folder holds no images and which extensions it looked for (exit 1), not that labels.csv is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onebit-cli-'));
+    writeFileSync(join(dir, 'notes.txt'), 'not an image\n');
+    const model = fileURLToPath(new URL('../../../packages/validate/test-data/mean-rgb.onnx', import.meta.url));
+    const r = run('validate', model, '--data', dir, '--preprocess', 'raw255');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`error: image folder: ${dir} holds no images (no .jpg, .jpeg or .png (any case) files); pass a folder of labelled JPEG/PNG images, a CIFAR binary batch or an MNIST IDX images file.`);
+  });
+});

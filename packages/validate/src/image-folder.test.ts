@@ -2,7 +2,7 @@
  * Tests of ImageNet-style folders: both labels formats and the class list as parsed text, a folder
  * of PNGs built here, and the shared val-1300-resized-227 folder (its first images only).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -55,8 +55,14 @@ describe('readImageFolder', () => {
     expect(set.pixels[192]).toBe(255);
   });
 
-  it('EXPECTED FAILURE: no labels file, and no crop for images of mixed sizes', async () => {
+  it('EXPECTED FAILURE: no images (a labels file or other files do not make it an image folder), no labels file, and no crop for images of mixed sizes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'onebit-folder-'));
+    const noImages = `image folder: ${dir} holds no images (no .jpg, .jpeg or .png (any case) files); pass a folder of labelled JPEG/PNG images, a CIFAR binary batch or an MNIST IDX images file.`;
+    await expect(readImageFolder(dir, { geometry: { crop: 4 } })).rejects.toThrow(noImages);
+    writeFileSync(join(dir, 'notes.txt'), 'not an image\n');
+    writeFileSync(join(dir, 'labels.csv'), 'a.png,3\n');
+    await expect(readImageFolder(dir, { geometry: { crop: 4 } })).rejects.toThrow(noImages);
+    rmSync(join(dir, 'labels.csv'));
     writeFileSync(join(dir, 'a.png'), await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).png().toBuffer());
     await expect(readImageFolder(dir, { geometry: { crop: 4 } })).rejects.toThrow(FormatError);
     await expect(readImageFolder(dir, { geometry: { crop: 4 } })).rejects.toThrow(`image folder: ${dir} holds images but no labels.csv / labels.txt / val_ground_truth.txt was found in it or its parent.`);

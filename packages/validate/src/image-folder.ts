@@ -15,6 +15,8 @@ import { sha256Hex } from './report-identity.js';
 import { loadPixels, type Geometry } from './resize.js';
 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
+/** IMAGE_EXTENSIONS in words, for messages. */
+const IMAGE_EXTENSION_NAMES = '.jpg, .jpeg or .png (any case)';
 const LABEL_FILES = ['labels.csv', 'labels.txt', 'val_ground_truth.txt'];
 
 export interface ImageFolderEntry {
@@ -108,12 +110,13 @@ const DECODES_IN_FLIGHT = 4;
  * Opens the labelled images of `dir` in labels-file order without decoding any: `read(start, end)`
  * decodes just those files (with `geometry` applied) into a fresh (end − start)×C×H×W buffer, so a
  * shard or a batch holds only its own images.
- * @throws FormatError for a missing or malformed labels file, a folder none of whose images is listed, or an image that does not decode.
+ * @throws FormatError for a folder with no JPEG/PNG files, a missing or malformed labels file, a folder none of whose images is listed, or an image that does not decode.
  */
 export async function openImageFolder(dir: string, options: Omit<ImageFolderOptions, 'range'>): Promise<ImageFolderSource> {
+  const present = new Set(readdirSync(dir).filter((f) => IMAGE_EXTENSIONS.test(f)));
+  if (present.size === 0) throw new FormatError('image folder', `${dir} holds no images (no ${IMAGE_EXTENSION_NAMES} files); pass a folder of labelled JPEG/PNG images, a CIFAR binary batch or an MNIST IDX images file.`);
   const labelsPath = options.labelsPath ?? findBeside(dir, LABEL_FILES);
   if (!labelsPath) throw new FormatError('image folder', `${dir} holds images but no ${LABEL_FILES.join(' / ')} was found in it or its parent.`);
-  const present = new Set(readdirSync(dir).filter((f) => IMAGE_EXTENSIONS.test(f)));
   const entries = parseLabelsFile(await readFile(labelsPath, 'utf8'), labelsPath).filter((e) => present.has(e.file));
   if (entries.length === 0) throw new FormatError('image folder', `none of the ${present.size} images in ${dir} is listed in ${labelsPath}.`);
   const classesPath = findBeside(dir, ['classes.txt']);
