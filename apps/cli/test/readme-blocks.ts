@@ -16,12 +16,14 @@ export function codeBlocks(path: string): CodeBlock[] {
   const lines = readFileSync(path, 'utf8').split('\n');
   const blocks: CodeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)\s*$/.exec(lines[i]!);
+    // A fence may be indented (a block inside a list item); its indent is taken off the body.
+    const open = /^( *)```(\S*)\s*$/.exec(lines[i]!);
     if (!open) continue;
+    const indent = open[1]!;
     const start = i;
     const body: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
-    blocks.push({ lang: open[1]!, text: body.join('\n') + '\n', line: start + 1 });
+    for (i++; i < lines.length && !/^ *```\s*$/.test(lines[i]!); i++) body.push(lines[i]!.startsWith(indent) ? lines[i]!.slice(indent.length) : lines[i]!);
+    blocks.push({ lang: open[2]!, text: body.join('\n') + '\n', line: start + 1 });
   }
   return blocks;
 }
