@@ -149,3 +149,17 @@ describe('validate --data on a folder with no images', () => {
     expect(r.stderr.trim()).toBe(`error: image folder: ${dir} holds no images (no .jpg, .jpeg or .png (any case) files); pass a folder of labelled JPEG/PNG images, a CIFAR binary batch or an MNIST IDX images file.`);
   });
 });
+
+describe('--verbose', () => {
+  it('adds the stack trace below the one-sentence error (either side of the command); without it the error is one line', () => {
+    const quiet = run('convert', '/nonexistent/model.mat', '-o', '/tmp/x.onnx');
+    expect(quiet.stderr.trim().split('\n')).toEqual(['error: The input file /nonexistent/model.mat does not exist.']);
+    for (const args of [['--verbose', 'convert', '/nonexistent/model.mat', '-o', '/tmp/x.onnx'], ['convert', '/nonexistent/model.mat', '-o', '/tmp/x.onnx', '--verbose']]) {
+      const r = run(...args);
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.slice(0, 2)).toEqual(['error: The input file /nonexistent/model.mat does not exist.', 'InputFileError: The input file /nonexistent/model.mat does not exist.']);
+      expect(lines[2]).toMatch(/^ {4}at readInput \(.*read-input\.js:\d+:\d+\)$/);
+    }
+  });
+});

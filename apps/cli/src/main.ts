@@ -3,7 +3,8 @@
  * packages. Data problems (onebit's typed errors) and V8's own RangeErrors (out of memory or stack)
  * print one line and exit 1; usage mistakes (commander's parse errors, UsageError, RangeError/TypeError
  * from argument checks) exit 2;
- * anything else is a bug and shows its stack.
+ * anything else is a bug and shows its stack. The global --verbose adds each error's stack trace and
+ * its chain of causes below the one-sentence message.
  */
 import { Command, CommanderError } from 'commander';
 import { OnebitError, UsageError } from '@onebit/core';
@@ -22,6 +23,7 @@ program
   .name('onebit')
   .description('Convert networks trained for one bit per weight into bit-packed ONNX models and prove their accuracy on real data.')
   .version(version)
+  .option('--verbose', "on an error, also print its stack trace and causes (default: the error's one sentence)")
   .showHelpAfterError('(run onebit --help or onebit <command> --help for usage)')
   .exitOverride();
 registerConvert(program);
@@ -29,6 +31,17 @@ registerValidate(program);
 registerInspect(program);
 registerDemo(program);
 registerReport(program);
+
+/** With --verbose: the stack trace of `e` and of every `cause` it chains to, on stderr. */
+function printDetails(e: unknown): void {
+  if (!program.opts<{ verbose?: boolean }>().verbose) return;
+  const seen = new Set<unknown>();
+  for (let err: unknown = e, depth = 0; err !== undefined && !seen.has(err); err = err instanceof Error ? err.cause : undefined, depth++) {
+    seen.add(err);
+    const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+    console.error(depth === 0 ? text : `caused by: ${text}`);
+  }
+}
 
 try {
   await program.parseAsync(process.argv);
@@ -39,13 +52,16 @@ try {
     process.exitCode = e.exitCode === 0 ? 0 : 2;
   } else if (e instanceof OnebitError) {
     console.error(`error: ${e.message}`);
+    printDetails(e);
     process.exitCode = 1;
   } else if (e instanceof RangeError && ENGINE_RANGE_ERROR.test(e.message)) {
     // V8's own RangeError: the input asked for more memory or stack than the process has, not a usage mistake.
     console.error(`error: ${e.message}: the input needs more memory or stack than this process has; validate it in parts with --shard i/n or a smaller --batch-size.`);
+    printDetails(e);
     process.exitCode = 1;
   } else if (e instanceof UsageError || e instanceof RangeError || e instanceof TypeError) {
     console.error(`error: ${e.message}`);
+    printDetails(e);
     process.exitCode = 2;
   } else {
     throw e;
