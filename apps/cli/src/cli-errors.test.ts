@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '@onebit/data';
@@ -147,6 +147,10 @@ describe('validate --data on a folder with no images', () => {
     const r = run('validate', model, '--data', dir, '--preprocess', 'raw255');
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(`error: image folder: ${dir} holds no images (no .jpg, .jpeg or .png (any case) files); pass a folder of labelled JPEG/PNG images, a CIFAR binary batch or an MNIST IDX images file.`);
+    // A relative --data is quoted as typed.
+    const typed = spawnSync(process.execPath, [BIN, 'validate', model, '--data', basename(dir), '--preprocess', 'raw255'], { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, ONEBIT_OFFLINE: '1' } });
+    expect(typed.status).toBe(1);
+    expect(typed.stderr.trim()).toBe(`error: image folder: ${basename(dir)} holds no images (no .jpg, .jpeg or .png (any case) files); pass a folder of labelled JPEG/PNG images, a CIFAR binary batch or an MNIST IDX images file.`);
   });
 });
 

@@ -151,7 +151,8 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   const reference = opts.reference ? readNpy(readInput(opts.reference, 'reference')) : undefined;
 
   // Opened lazily: each batch is read (decoded, for an image folder) when validation reaches it.
-  const data = await openImageSet(dataPath, { geometry, ...(opts.labels ? { labelsPath: opts.labels } : {}) });
+  // Opened by the path as typed (the resolver has checked it exists), so data errors quote it so.
+  const data = await openImageSet(opts.data ?? dataPath, { geometry, ...(opts.labels ? { labelsPath: opts.labels } : {}) });
   const resizeFilter = Object.keys(geometry).length ? describeGeometry(geometry) : undefined;
   if (gates.baseline) {
     // Refuse a baseline of other data, images or preprocessing before spending time on inference.
