@@ -1,12 +1,12 @@
 /**
  * Tests of the ONNX / state_dict conversion paths of convert: external-data ONNX models (loaded
- * through the caller's reader, refused by the synchronous API), safetensors state_dicts, and the
+ * through the caller's reader, refused by the synchronous API, charged to limits.maxTensorBytes), safetensors state_dicts, and the
  * one-sentence errors for a state_dict without a graph, a graph that is not ONNX, and a graph given
  * with an ONNX input.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UnsupportedError, WrongFileError, type Tensor } from '@onebit/core';
+import { LimitError, UnsupportedError, WrongFileError, type Tensor } from '@onebit/core';
 import { decodeModel, encodeModel } from '@onebit/onnx';
 import { readTorch } from '@onebit/pytorch';
 import { convert, convertSync } from './convert.js';
@@ -46,6 +46,14 @@ describe('convert on ONNX and state_dict inputs', () => {
     expect(asked).toEqual(['weights.bin']);
     expect(out.report.binarization!.alreadyBinary).toBe(3);
     expect(bitsOf(out.model!)).toEqual(bitsOf(convertSync(onnx).model!));
+  });
+
+  it('limits.maxTensorBytes reaches the external-data reader: 10 000 bytes hold the 464 in-file bytes, not conv2.weight', async () => {
+    const { model, file } = externalVersion();
+    await expect(convert(model, { fileName: 'ext.onnx', readExternalFile: () => file, limits: { maxTensorBytes: 10_000 } })).rejects.toThrow(new LimitError(
+      'ONNX: external data of tensor "conv2.weight" of shape 32×16×3×3 (float32) would take 18432 bytes, beyond the 9424 bytes left of the 10000-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader (--max-tensor-bytes on the command line) if the file is trusted.',
+    ));
+    expect(bitsOf((await convert(model, { fileName: 'ext.onnx', readExternalFile: () => file, limits: { maxTensorBytes: 81_728 } })).model!)).toEqual(bitsOf(convertSync(onnx).model!));
   });
 
   it('EXPECTED FAILURE: an external-data model without a reader, or through the synchronous API', async () => {

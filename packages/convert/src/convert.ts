@@ -6,7 +6,7 @@
  * report of what happened to each weight. Apps call this and only move bytes and print.
  */
 import { writeContainer } from '@onebit/container';
-import { UnsupportedError, WrongFileError } from '@onebit/core';
+import { UnsupportedError, WrongFileError, type ReaderLimits } from '@onebit/core';
 import { binaryGraphToOnnx, decodeModel, type BinaryGraph, encodeModel, resolveExternalData, type OnnxModel, type ReadExternalFile } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, type BinarizationReport, type StateDictMatch } from '@onebit/onnx-binarize';
 import { readMat, type MatFile } from '@onebit/mat';
@@ -34,6 +34,12 @@ export interface ConvertOptions extends ImportOptions {
   readonly preprocess?: string;
   /** convert() only: reads external-data files next to the input ONNX model (or next to `graph`). */
   readonly readExternalFile?: ReadExternalFile;
+  /**
+   * Raised reader limits for trusted large files, passed to every reader the input (and `graph`)
+   * goes through: MAT, ONNX (external data included), PyTorch zip/legacy and safetensors. Omitted
+   * fields keep each reader's documented default.
+   */
+  readonly limits?: ReaderLimits;
 }
 
 /** What happened to the weights: the lines to print and warnings (e.g. not trained for 1 bit). */
@@ -58,16 +64,17 @@ export interface ConvertResult {
 export async function convert(input: Uint8Array, options: ConvertOptions = {}): Promise<ConvertResult> {
   const fileName = options.fileName ?? 'the file';
   const format = detectFormat(input, fileName);
+  const limits = options.limits ?? {};
   const load = async (b: Uint8Array, name: string): Promise<OnnxModel> => {
-    const m = decodeModel(b, name);
+    const m = decodeModel(b, name, tensorLimit(limits));
     if (!hasExternal(m)) return m;
     if (!options.readExternalFile) throw new UnsupportedError(`${name} keeps tensors in external data files but no file reader was given to load them.`);
-    return resolveExternalData(m, options.readExternalFile);
+    return resolveExternalData(m, options.readExternalFile, tensorLimit(limits));
   };
   const graphName = options.graphFileName ?? 'the graph';
   return convertDecoded(input, format, {
     ...(format === 'onnx' ? { onnx: await load(input, fileName) } : {}),
-    ...(format === 'mat' ? { mat: readMat(input) } : {}),
+    ...(format === 'mat' ? { mat: readMat(input, limits) } : {}),
     ...(options.graph ? { graph: await load(checkGraph(options.graph, graphName), graphName) } : {}),
   }, options);
 }
@@ -76,18 +83,22 @@ export async function convert(input: Uint8Array, options: ConvertOptions = {}): 
 export function convertSync(input: Uint8Array, options: ConvertOptions = {}): ConvertResult {
   const fileName = options.fileName ?? 'the file';
   const format = detectFormat(input, fileName);
+  const limits = options.limits ?? {};
   const decode = (b: Uint8Array, name: string): OnnxModel => {
-    const m = decodeModel(b, name);
+    const m = decodeModel(b, name, tensorLimit(limits));
     if (hasExternal(m)) throw new UnsupportedError(`${name} keeps tensors in external data files; convert it with convert() and a file reader (the CLI does).`);
     return m;
   };
   const graphName = options.graphFileName ?? 'the graph';
   return convertDecoded(input, format, {
     ...(format === 'onnx' ? { onnx: decode(input, fileName) } : {}),
-    ...(format === 'mat' ? { mat: readMat(input) } : {}),
+    ...(format === 'mat' ? { mat: readMat(input, limits) } : {}),
     ...(options.graph ? { graph: decode(checkGraph(options.graph, graphName), graphName) } : {}),
   }, options);
 }
+
+/** The ONNX readers' option: only maxTensorBytes applies to them (ONNX has no compressed parts). */
+const tensorLimit = (limits: ReaderLimits): { maxTensorBytes?: number } => (limits.maxTensorBytes !== undefined ? { maxTensorBytes: limits.maxTensorBytes } : {});
 
 const hasExternal = (m: OnnxModel): boolean => m.graph.initializers.some((i) => i.externalData !== undefined);
 
@@ -124,7 +135,7 @@ function convertDecoded(bytes: Uint8Array, format: ModelFormat, decoded: { onnx?
     ...(options.allowNone ? { allowNone: true } : {}),
     ...(options.allowUnused ? { allowUnused: true } : {}),
   };
-  const input: ImportInput = { bytes, format, fileName, ...decoded, ...(options.graphFileName ? { graphFileName: options.graphFileName } : {}), options: importOptions };
+  const input: ImportInput = { bytes, format, fileName, ...decoded, ...(options.graphFileName ? { graphFileName: options.graphFileName } : {}), ...(options.limits ? { limits: options.limits } : {}), options: importOptions };
   const importer = IMPORTERS.find((i) => i.accepts(input));
   if (!importer) throw new UnsupportedError(`${fileName} is a ${FORMAT_NAMES[format]}, which no onebit importer reads.`);
   const given = [...(Object.keys(importOptions) as (keyof ImportOptions)[]).filter((k) => !isDefault(k, importOptions)), ...(decoded.graph ? (['graph'] as const) : [])];

@@ -3,7 +3,7 @@
  * shape, bytes) and which of them are binary or would be binarized. Used by `onebit inspect`.
  */
 import { binaryDistance, detectBinary } from '@onebit/binarize';
-import { DTYPE_BYTES, elementCount, formatDims, type Tensor } from '@onebit/core';
+import { DTYPE_BYTES, elementCount, formatDims, type ReaderLimits, type Tensor } from '@onebit/core';
 import { readContainer } from '@onebit/container';
 import { describeMat, readMat } from '@onebit/mat';
 import { decodeModel, liftBinaryWeights, type OnnxModel } from '@onebit/onnx';
@@ -93,13 +93,20 @@ function tensorLines(tensors: TensorInfo[]): string[] {
   return [`tensors (${tensors.length}, ${total.toLocaleString('en-US')} bytes):`, ...rows];
 }
 
-export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDescription {
+/**
+ * What `bytes` is and holds: format, metadata, every tensor (dtype, dims, bytes, binarization
+ * verdict) and printable lines. `options.limits` raises the readers' limits for trusted large files.
+ * Throws the readers' typed errors (FormatError, LimitError, UnsupportedError, WrongFileError).
+ */
+export function inspectModel(bytes: Uint8Array, fileName = 'the file', options: { readonly limits?: ReaderLimits } = {}): ModelDescription {
+  const limits = options.limits ?? {};
+  const tensorLimit = limits.maxTensorBytes !== undefined ? { maxTensorBytes: limits.maxTensorBytes } : {};
   const format = detectFormat(bytes, fileName);
   const head = [`file         ${fileName} (${bytes.length.toLocaleString('en-US')} bytes)`, `format       ${FORMAT_NAMES[format]}`];
   const base = { format, formatName: FORMAT_NAMES[format], bytes: bytes.length };
   switch (format) {
     case 'mat': {
-      const mat = readMat(bytes);
+      const mat = readMat(bytes, limits);
       const lines = [...head, `header       ${mat.header}`, 'variables:', ...describeMat(mat).map((l) => `  ${l}`)];
       const metadata: Record<string, unknown> = { header: mat.header };
       try {
@@ -115,7 +122,7 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
       return { ...base, metadata, tensors: [], lines };
     }
     case 'onnx': {
-      const m = decodeModel(bytes, fileName);
+      const m = decodeModel(bytes, fileName, tensorLimit);
       const ops = new Map<string, number>();
       for (const n of m.graph.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
       // onebit's own packed weights are recognised (and planned) as the binary weights they decode to;
@@ -148,7 +155,7 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
     }
     case 'torch-zip':
     case 'torch-legacy': {
-      const ckpt = readTorch(bytes);
+      const ckpt = readTorch(bytes, limits);
       const family = isBinaryWideResnet(ckpt.tensors.keys()) ? describeBinaryWideResnet(ckpt.tensors, fileName) : undefined;
       const tensors = [...ckpt.tensors].map(([n, t]) => family?.verdicts.get(n) ?? tensorInfo(n, t));
       return {
@@ -165,7 +172,7 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelDes
       };
     }
     case 'safetensors': {
-      const st = readSafetensors(bytes);
+      const st = readSafetensors(bytes, tensorLimit);
       const tensors = [...st.tensors].map(([n, t]) => tensorInfo(n, t));
       return { ...base, metadata: st.metadata, tensors, lines: [...head, ...Object.entries(st.metadata).map(([k, v]) => `metadata     ${k} = ${v}`), ...tensorLines(tensors)] };
     }

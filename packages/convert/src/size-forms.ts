@@ -4,6 +4,7 @@
  * container read back, whose tensors the per-layer size report lists.
  */
 import { readContainer, type Container } from '@onebit/container';
+import type { ReaderLimits } from '@onebit/core';
 import { convertSync } from './convert.js';
 
 export interface ModelForms {
@@ -13,8 +14,8 @@ export interface ModelForms {
 }
 
 /** Converts `input` (any format convert reads, without external data) into the three forms. */
-export function modelForms(input: Uint8Array, fileName = 'the file'): ModelForms {
-  const onebit = convertSync(input, { to: 'onebit', fileName });
+export function modelForms(input: Uint8Array, fileName = 'the file', options: { readonly limits?: ReaderLimits } = {}): ModelForms {
+  const onebit = convertSync(input, { to: 'onebit', fileName, ...(options.limits ? { limits: options.limits } : {}) });
   return {
     family: onebit.summary.family,
     container: readContainer(onebit.bytes),

@@ -7,9 +7,27 @@
  */
 import { LimitError } from './errors.js';
 
-/** How a user raises a reader limit: the end of every reader LimitError's sentence. */
+/**
+ * The reader limits a user may raise through the conversion API (`limits` of convert/inspectModel)
+ * and the CLI (`--max-tensor-bytes`, `--max-inflated-bytes`); each reader documents its default.
+ */
+export interface ReaderLimits {
+  /** Bytes all decoded tensors of one file may take (element count × bytes per element). */
+  readonly maxTensorBytes?: number;
+  /** Bytes the compressed parts of one file (MAT zlib elements, PyTorch zip entries) may inflate to. */
+  readonly maxInflatedBytes?: number;
+}
+
+/** The CLI flag that sets each ReaderLimits option. */
+export const READER_LIMIT_FLAGS: Readonly<Record<keyof ReaderLimits, string>> = {
+  maxTensorBytes: '--max-tensor-bytes',
+  maxInflatedBytes: '--max-inflated-bytes',
+};
+
+/** How a user raises a reader limit: the end of every reader LimitError's sentence (API option, and CLI flag where one exists). */
 export function raiseLimitHint(option: string): string {
-  return `pass a larger ${option} option to the reader if the file is trusted`;
+  const flag = (READER_LIMIT_FLAGS as Record<string, string>)[option];
+  return `pass a larger ${option} option to the reader${flag ? ` (${flag} on the command line)` : ''} if the file is trusted`;
 }
 
 export class TensorBudget {

@@ -14,7 +14,7 @@ describe('inflateLimited', () => {
     const bomb = zlibSync(new Uint8Array(10_000_000));
     expect(bomb.length).toBeLessThan(20_000);
     expect(() => inflateLimited(bomb, 1_000_000, 128)).toThrow(
-      new LimitError('MAT: compressed variable at byte 128 inflates to more than the 1000000-byte limit (maxInflatedBytes); pass a larger maxInflatedBytes option to the reader if the file is trusted.'),
+      new LimitError('MAT: compressed variable at byte 128 inflates to more than the 1000000-byte limit (maxInflatedBytes); pass a larger maxInflatedBytes option to the reader (--max-inflated-bytes on the command line) if the file is trusted.'),
     );
   });
 

@@ -297,7 +297,7 @@ describe('readMat: corrupt and unsupported input', () => {
     new DataView(tag.buffer).setUint32(0, 15, true); // miCOMPRESSED
     new DataView(tag.buffer).setUint32(4, z.length, true);
     expect(() => readMat(matFile(true, concat(tag, z)))).toThrow(
-      new LimitError('MAT: compressed variable at byte 128 inflates to more than the 536870912-byte limit (maxInflatedBytes); pass a larger maxInflatedBytes option to the reader if the file is trusted.'),
+      new LimitError('MAT: compressed variable at byte 128 inflates to more than the 536870912-byte limit (maxInflatedBytes); pass a larger maxInflatedBytes option to the reader (--max-inflated-bytes on the command line) if the file is trusted.'),
     );
   }, 90_000);
 
@@ -306,14 +306,14 @@ describe('readMat: corrupt and unsupported input', () => {
     const two = matFile(true, v('a'), v('b'));
     expect([...readMat(two, { maxInflatedBytes: 8400 }).variables.keys()]).toEqual(['a', 'b']);
     expect(() => readMat(two, { maxInflatedBytes: 6000 })).toThrow(
-      new LimitError(`MAT: compressed variable "b" at byte ${128 + v('a').length} inflates past the 6000-byte limit (maxInflatedBytes) on top of the 4152 bytes earlier compressed variables inflated to; pass a larger maxInflatedBytes option to the reader if the file is trusted.`),
+      new LimitError(`MAT: compressed variable "b" at byte ${128 + v('a').length} inflates past the 6000-byte limit (maxInflatedBytes) on top of the 4152 bytes earlier compressed variables inflated to; pass a larger maxInflatedBytes option to the reader (--max-inflated-bytes on the command line) if the file is trusted.`),
     );
   });
 
   it('EXPECTED FAILURE: the inflated-size and nesting-depth limits', () => {
     const bigVar = compressed(numeric('big', DOUBLE, [1, 4096], miDOUBLE, new Array<number>(4096).fill(0)));
     expect(() => readMat(matFile(true, bigVar), { maxInflatedBytes: 1000 })).toThrow(
-      new LimitError('MAT: compressed variable "big" at byte 128 inflates to more than the 1000-byte limit (maxInflatedBytes); pass a larger maxInflatedBytes option to the reader if the file is trusted.'),
+      new LimitError('MAT: compressed variable "big" at byte 128 inflates to more than the 1000-byte limit (maxInflatedBytes); pass a larger maxInflatedBytes option to the reader (--max-inflated-bytes on the command line) if the file is trusted.'),
     );
     let deep = numeric('', DOUBLE, [1, 1], miUINT8, [1]);
     for (let i = 0; i < 5; i++) deep = matrix({ classCode: mxCELL_CLASS, dims: [1, 1], name: i === 4 ? 'deep' : '', parts: [deep] });

@@ -11,7 +11,7 @@ import { FLAG_COMPLEX, NUMERIC_CLASS_NAMES, miCOMPRESSED, miINT8, miUINT8, mxCEL
 import { DEFAULT_MAX_TENSOR_BYTES, readMat } from './read-mat.js';
 
 const DOUBLE = 6;
-const HINT = 'pass a larger maxTensorBytes option to the reader if the file is trusted.';
+const HINT = 'pass a larger maxTensorBytes option to the reader (--max-tensor-bytes on the command line) if the file is trusted.';
 
 /** A `dims` array of class `classCode` whose values are all stored as int8 zeros. */
 const zeros = (name: string, classCode: number, dims: number[], flags = 0) => {

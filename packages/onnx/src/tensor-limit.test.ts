@@ -10,7 +10,7 @@ import { GraphBuilder } from './graph-builder.js';
 import { decodeModel, defaultMaxOnnxTensorBytes, encodeModel } from './model-proto.js';
 import { proto } from './proto.js';
 
-const HINT = 'pass a larger maxTensorBytes option to the reader if the file is trusted.';
+const HINT = 'pass a larger maxTensorBytes option to the reader (--max-tensor-bytes on the command line) if the file is trusted.';
 
 /** A model whose initializer `w` holds `n` int64 zeros as packed int64_data (1 byte each on the wire). */
 function varintModel(n: number): Uint8Array {

@@ -238,9 +238,9 @@ describe('EXPECTED FAILURE: wrong, truncated and corrupt files', () => {
 
   it('refuses views that materialise beyond maxTensorBytes and deflated entries beyond maxInflatedBytes, naming the option', () => {
     expect(() => readTorch(fixture('views.zip.pt'), { maxTensorBytes: 100 })).toThrow(LimitError);
-    expect(() => readTorch(fixture('views.zip.pt'), { maxTensorBytes: 100 })).toThrow("torch-zip: tensor 'transposed' of shape 6×4 (float32) would take 96 bytes, beyond the 4 bytes left of the 100-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader if the file is trusted.");
+    expect(() => readTorch(fixture('views.zip.pt'), { maxTensorBytes: 100 })).toThrow("torch-zip: tensor 'transposed' of shape 6×4 (float32) would take 96 bytes, beyond the 4 bytes left of the 100-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader (--max-tensor-bytes on the command line) if the file is trusted.");
     expect(() => readTorch(fixture('tiny-cnn.deflated.pt'), { maxInflatedBytes: 1000 })).toThrow(
-      "torch-zip: the deflated entries inflate to more than the 1000-byte limit (maxInflatedBytes; entry 'my_model/data.pkl' declares 1134), refusing a possible zip bomb; pass a larger maxInflatedBytes option to the reader if the file is trusted.");
+      "torch-zip: the deflated entries inflate to more than the 1000-byte limit (maxInflatedBytes; entry 'my_model/data.pkl' declares 1134), refusing a possible zip bomb; pass a larger maxInflatedBytes option to the reader (--max-inflated-bytes on the command line) if the file is trusted.");
     // torch.save stores its entries: their bytes are the file's own and are not counted as inflated
     expect(readTorch(fixture('tiny-cnn.zip.pt'), { maxInflatedBytes: 1000 }).tensors).toEqual(readTorch(fixture('tiny-cnn.zip.pt')).tensors);
   });

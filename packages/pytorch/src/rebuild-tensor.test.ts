@@ -37,7 +37,7 @@ describe('materializeTensor', () => {
   });
   it('EXPECTED FAILURE: refuses views beyond the budget (zero-stride bombs)', () => {
     expect(() => materializeTensor(new TensorRef(s12, 0, [1e6, 1e6], [0, 0]), 'test', 't', new TensorBudget(1e9))).toThrow(LimitError);
-    expect(() => materializeTensor(new TensorRef(s12, 0, [1e6, 1e6], [0, 0]), 'test', 't', new TensorBudget(1e9))).toThrow("test: tensor 't' of shape 1000000×1000000 (float32) would take 4000000000000 bytes, beyond the 1000000000-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader if the file is trusted.");
+    expect(() => materializeTensor(new TensorRef(s12, 0, [1e6, 1e6], [0, 0]), 'test', 't', new TensorBudget(1e9))).toThrow("test: tensor 't' of shape 1000000×1000000 (float32) would take 4000000000000 bytes, beyond the 1000000000-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader (--max-tensor-bytes on the command line) if the file is trusted.");
   });
 });
 

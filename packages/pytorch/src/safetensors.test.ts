@@ -63,7 +63,7 @@ describe('readSafetensors maxTensorBytes', () => {
     const bytes = build({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'I64', shape: [1], data_offsets: [8, 16] } }, new Uint8Array(16));
     expect([...readSafetensors(bytes, { maxTensorBytes: 16 }).tensors.keys()]).toEqual(['a', 'b']);
     expect(() => readSafetensors(bytes, { maxTensorBytes: 15 })).toThrow(new LimitError(
-      "safetensors: tensor 'b' of shape [1] (int64) would take 8 bytes, beyond the 7 bytes left of the 15-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader if the file is trusted."));
+      "safetensors: tensor 'b' of shape [1] (int64) would take 8 bytes, beyond the 7 bytes left of the 15-byte limit (maxTensorBytes); pass a larger maxTensorBytes option to the reader (--max-tensor-bytes on the command line) if the file is trusted."));
     expect(readSafetensors(bytes).tensors.size).toBe(2); // default: the file's own size is the bound
   });
 });

@@ -153,7 +153,7 @@ describe('EXPECTED FAILURE: broken torch zips', () => {
     const bomb = zipSync({ 'b/data.pkl': new Uint8Array([0x80, 2, 0x4e, 0x2e]), 'b/data/0': new Uint8Array(1 << 20) }, { level: 9 });
     expect(bomb.length).toBeLessThan(5000);
     expect(() => readTorch(bomb, { maxInflatedBytes: 100_000 })).toThrow(LimitError);
-    expect(() => readTorch(bomb, { maxInflatedBytes: 100_000 })).toThrow("torch-zip: the deflated entries inflate to more than the 100000-byte limit (maxInflatedBytes; entry 'b/data/0' declares 1048576), refusing a possible zip bomb; pass a larger maxInflatedBytes option to the reader if the file is trusted.");
+    expect(() => readTorch(bomb, { maxInflatedBytes: 100_000 })).toThrow("torch-zip: the deflated entries inflate to more than the 100000-byte limit (maxInflatedBytes; entry 'b/data/0' declares 1048576), refusing a possible zip bomb; pass a larger maxInflatedBytes option to the reader (--max-inflated-bytes on the command line) if the file is trusted.");
     expect(readTorch(bomb).root).toBeNull();
   });
   it('EXPECTED FAILURE: the default limit (1 GiB) refuses a 1 MB archive whose storage honestly inflates to 1.1 GiB', () => {
@@ -165,7 +165,7 @@ describe('EXPECTED FAILURE: broken torch zips', () => {
     ]);
     expect(bomb.length).toBeLessThan(1.2e6);
     expect(() => readTorch(bomb)).toThrow(LimitError);
-    expect(() => readTorch(bomb)).toThrow(`torch-zip: the deflated entries inflate to more than the 1073741824-byte limit (maxInflatedBytes; entry 'b/data/0' declares ${size}), refusing a possible zip bomb; pass a larger maxInflatedBytes option to the reader if the file is trusted.`);
+    expect(() => readTorch(bomb)).toThrow(`torch-zip: the deflated entries inflate to more than the 1073741824-byte limit (maxInflatedBytes; entry 'b/data/0' declares ${size}), refusing a possible zip bomb; pass a larger maxInflatedBytes option to the reader (--max-inflated-bytes on the command line) if the file is trusted.`);
     // A well-formed archive (fflate lists it, nothing inflated): only the limit refuses it.
     const listed: [string, number, number][] = [];
     unzipSync(bomb, { filter: (f) => (listed.push([f.name, f.compression, f.originalSize]), false) });

@@ -12,8 +12,9 @@ import { getPreprocess, preprocessNames } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
 import { confinedReader } from '@onebit/onnx/confined-reader';
 import { readInput } from '../read-input.js';
+import { addReaderLimitOptions, readerLimits, type ReaderLimitFlags } from '../reader-limit-flags.js';
 
-interface ConvertFlags {
+interface ConvertFlags extends ReaderLimitFlags {
   output: string;
   weights: string;
   opset: string;
@@ -34,7 +35,7 @@ interface ConvertFlags {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function registerConvert(program: Command): void {
-  program
+  const command = program
     .command('convert')
     .summary('convert a checkpoint to a 1-bit ONNX model')
     .description(
@@ -67,7 +68,8 @@ export function registerConvert(program: Command): void {
     .option('--include-convtranspose', 'also binarize ConvTranspose weights')
     .option('--allow-none', 'write the model unchanged instead of failing when no weight is binarized')
     .option('--opset <n>', 'ONNX opset of the generated graph for .mat inputs (7–17)', '13')
-    .option('--quiet', 'print nothing on success (warnings still go to stderr)')
+    .option('--quiet', 'print nothing on success (warnings still go to stderr)');
+  addReaderLimitOptions(command)
     .action(async (input: string, opts: ConvertFlags) => {
       // The output's extension picks the format written; any other extension would be a lie about its content.
       if (!/\.(onnx|onebit)$/.test(opts.output)) throw new UsageError(`-o ${opts.output} must end in .onnx (an ONNX model) or .onebit (the bit-packed container): the extension says which format is written.`);
@@ -76,6 +78,7 @@ export function registerConvert(program: Command): void {
       if (!Number.isInteger(opset) || opset < 7 || opset > 17) throw new RangeError(`--opset must be an integer from 7 to 17, not '${opts.opset}'.`);
       const scale = parseScaleRule(opts.scale);
       if (opts.preprocess !== undefined) getPreprocess(opts.preprocess);
+      const limits = readerLimits(opts);
       const t0 = performance.now();
       const bytes = readInput(input);
       const options: ConvertOptions = {
@@ -92,6 +95,7 @@ export function registerConvert(program: Command): void {
         allowNone: !!opts.allowNone,
         ...(opts.graph ? { graph: readInput(opts.graph, 'graph'), graphFileName: basename(opts.graph) } : {}),
         readExternalFile: confinedReader(dirname(resolve(opts.graph ?? input))),
+        limits,
       };
       const result = await convert(bytes, options);
       writeFileAtomic(opts.output, result.bytes, [input, ...(opts.graph ? [opts.graph] : [])]);

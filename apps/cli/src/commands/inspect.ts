@@ -6,13 +6,15 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import type { ReaderLimits } from '@onebit/core';
 import { formatSizeReport, sizeReport } from '@onebit/container';
 import { inspectModel, modelForms } from '@onebit/convert';
 import { compressedSizes, COMPRESSION_LABEL } from '../compressed-sizes.js';
 import { readInput } from '../read-input.js';
+import { addReaderLimitOptions, readerLimits, type ReaderLimitFlags } from '../reader-limit-flags.js';
 
 export function registerInspect(program: Command): void {
-  program
+  const command = program
     .command('inspect')
     .summary('show what a model file is and what it holds')
     .description(
@@ -24,21 +26,23 @@ export function registerInspect(program: Command): void {
     )
     .argument('<file>', 'model file (.onnx, .mat, .pt/.pth/.th, .safetensors, .onebit)')
     .option('--sizes', 'print the size report (any model convert reads without extra flags)')
-    .option('--json', 'print the description or size report as JSON')
-    .action(async (file: string, opts: { json?: boolean; sizes?: boolean }) => {
+    .option('--json', 'print the description or size report as JSON');
+  addReaderLimitOptions(command)
+    .action(async (file: string, opts: { json?: boolean; sizes?: boolean } & ReaderLimitFlags) => {
+      const limits = readerLimits(opts);
       const bytes = readInput(file);
       if (opts.sizes) {
-        await printSizes(bytes, basename(file), !!opts.json);
+        await printSizes(bytes, basename(file), !!opts.json, limits);
         return;
       }
-      const info = inspectModel(bytes, basename(file));
+      const info = inspectModel(bytes, basename(file), { limits });
       if (opts.json) console.log(JSON.stringify(info, null, 2));
       else for (const line of info.lines) console.log(line);
     });
 }
 
-async function printSizes(bytes: Uint8Array, fileName: string, json: boolean): Promise<void> {
-  const { family, container: onebit, files: forms } = modelForms(bytes, fileName);
+async function printSizes(bytes: Uint8Array, fileName: string, json: boolean, limits: ReaderLimits): Promise<void> {
+  const { family, container: onebit, files: forms } = modelForms(bytes, fileName, { limits });
   console.error(`compressing every layer and file (${COMPRESSION_LABEL}) …`);
   const layerSizes = Promise.all(
     onebit.tensors.map(async (t) => [t.name, await compressedSizes(t.role === 'binary-weight' ? t.weight.bits : new Uint8Array(t.tensor.data.buffer, t.tensor.data.byteOffset, t.tensor.data.byteLength))] as const),

@@ -8,6 +8,7 @@ import type { ScaleRule } from '@onebit/binarize';
 import type { BinarizationReport, LayerPolicy, StateDictMatch } from '@onebit/onnx-binarize';
 import type { MatFile } from '@onebit/mat';
 import type { BinaryGraph, OnnxModel } from '@onebit/onnx';
+import type { ReaderLimits } from '@onebit/core';
 import type { ModelFormat } from '../detect-format.js';
 
 /** Options some importers read; an importer that gets one it does not use refuses it (see `uses`). */
@@ -41,6 +42,8 @@ export interface ImportInput {
   readonly graph?: OnnxModel;
   readonly graphFileName?: string;
   readonly options: ImportOptions;
+  /** Reader limits raised by the caller (convert's `limits`), for importers that read the bytes themselves. */
+  readonly limits?: ReaderLimits;
 }
 
 /** What an importer produces: the graph, plus what happened to each weight when it binarized any. */

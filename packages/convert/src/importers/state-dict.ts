@@ -9,14 +9,18 @@ import type { ImportInput } from './importer.js';
 
 export const STATE_DICT_FORMATS: ReadonlySet<string> = new Set(['torch-zip', 'torch-legacy', 'safetensors']);
 
-const cache = new WeakMap<Uint8Array, Map<string, Tensor>>();
+// Keyed by the input, not its bytes: the same bytes read under other limits must be charged again.
+const cache = new WeakMap<ImportInput, Map<string, Tensor>>();
 
-/** The state_dict of `input` (a torch or safetensors file); throws the readers' typed errors. */
+/** The state_dict of `input` (a torch or safetensors file, read under `input.limits`); throws the readers' typed errors. */
 export function stateDictOf(input: ImportInput): Map<string, Tensor> {
-  let tensors = cache.get(input.bytes);
+  let tensors = cache.get(input);
   if (!tensors) {
-    tensors = input.format === 'safetensors' ? readSafetensors(input.bytes).tensors : readTorch(input.bytes, { name: input.fileName }).tensors;
-    cache.set(input.bytes, tensors);
+    const limits = input.limits ?? {};
+    tensors = input.format === 'safetensors'
+      ? readSafetensors(input.bytes, limits.maxTensorBytes !== undefined ? { maxTensorBytes: limits.maxTensorBytes } : {}).tensors
+      : readTorch(input.bytes, { name: input.fileName, ...limits }).tensors;
+    cache.set(input, tensors);
   }
   return tensors;
 }
