@@ -8,6 +8,7 @@
 import { allocate, type DType, elementCount, type Tensor } from '@onebit/core';
 import type { OnnxNode } from '@onebit/onnx';
 import { UnsupportedOpError } from './errors.js';
+import { sliceWindow } from './ops/layout.js';
 
 type Data = Tensor['data'];
 
@@ -174,26 +175,11 @@ export function foldConstant(node: OnnxNode, inputs: ReadonlyArray<Tensor | unde
     case 'Slice': {
       if (!x) return fail('no input');
       if (opset < 10) fail('opset < 10 (attribute form)');
-      const rank = x.dims.length;
       const starts = ints(inputs[1] ?? fail('no starts'));
       const ends = ints(inputs[2] ?? fail('no ends'));
       const axes = inputs[3] ? ints(inputs[3]) : starts.map((_, i) => i);
       const steps = inputs[4] ? ints(inputs[4]) : starts.map(() => 1);
-      const first = new Array<number>(rank).fill(0);
-      const step = new Array<number>(rank).fill(1);
-      const out = [...x.dims];
-      axes.forEach((a0, i) => {
-        const a = a0 < 0 ? a0 + rank : a0;
-        const d = x.dims[a]!;
-        const s = steps[i]!;
-        if (s === 0 || a < 0 || a >= rank) fail(`axis ${a0} with step ${s}`);
-        const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
-        const b = s > 0 ? clamp(starts[i]!, 0, d) : clamp(starts[i]!, -1, d - 1);
-        const e = s > 0 ? clamp(ends[i]!, 0, d) : clamp(ends[i]!, -1, d - 1);
-        first[a] = b;
-        step[a] = s;
-        out[a] = Math.max(0, Math.ceil((e - b) / s));
-      });
+      const { first, step, out } = sliceWindow(x.dims, starts, ends, axes, steps, 0, (a0, s) => fail(`axis ${a0} with step ${s}`));
       const xs = stridesOf(x.dims);
       return gather(x, out, (idx) => idx.reduce((sum, v, d) => sum + (first[d]! + v * step[d]!) * xs[d]!, 0));
     }

@@ -173,6 +173,35 @@ export const pad: OpBuilder = (node, inputs, ctx) => {
   };
 };
 
+/**
+ * The window ONNX Slice (opset ≥ 10 semantics) selects from a tensor of shape `dims`: per axis, the
+ * first index, the step and the output length, with starts/ends clamped as the ONNX spec says
+ * (negative values count from the end; for negative steps the range is [−1, d − 1]). Axes below
+ * `minAxis`, out of range, or with step 0 go to `reject(axis as given, step)`, which must throw.
+ */
+export function sliceWindow(
+  dims: readonly number[], starts: readonly number[], ends: readonly number[], axes: readonly number[], steps: readonly number[],
+  minAxis: number, reject: (axis: number, step: number) => never,
+): { first: number[]; step: number[]; out: number[] } {
+  const rank = dims.length;
+  const first = new Array<number>(rank).fill(0);
+  const step = new Array<number>(rank).fill(1);
+  const out = [...dims];
+  axes.forEach((a0, i) => {
+    const a = a0 < 0 ? a0 + rank : a0;
+    const s = steps[i]!;
+    if (a < minAxis || a >= rank || s === 0) reject(a0, s);
+    const d = dims[a]!;
+    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
+    const b = s > 0 ? clamp(starts[i]!, 0, d) : clamp(starts[i]!, -1, d - 1);
+    const e = s > 0 ? clamp(ends[i]!, 0, d) : clamp(ends[i]!, -1, d - 1);
+    first[a] = b;
+    step[a] = s;
+    out[a] = Math.max(0, Math.ceil((e - b) / s));
+  });
+  return { first, step, out };
+}
+
 export const slice: OpBuilder = (node, inputs, ctx) => {
   const x = inputs[0]!;
   activation(node, x);
@@ -182,20 +211,8 @@ export const slice: OpBuilder = (node, inputs, ctx) => {
   const ends = fromInputs ? constInts(node, 2, inputs[2]?.constant) : attrInts(node, 'ends') ?? [];
   const axes = (fromInputs && inputs[3] && node.inputs[3] ? constInts(node, 3, inputs[3].constant) : fromInputs ? undefined : attrInts(node, 'axes')) ?? starts.map((_, i) => i);
   const steps = fromInputs && inputs[4] && node.inputs[4] ? constInts(node, 4, inputs[4].constant) : starts.map(() => 1);
-  const first = new Array<number>(rank).fill(0);
-  const step = new Array<number>(rank).fill(1);
-  const out = [...x.dims];
-  axes.forEach((a0, i) => {
-    const a = a0 < 0 ? a0 + rank : a0;
-    const d = x.dims[a]!;
-    const s = steps[i]!;
-    if (a <= 0 || a >= rank || s === 0) throw new UnsupportedOpError('Slice', node.name, `axis ${a0} with step ${s}`);
-    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
-    const b = s > 0 ? clamp(starts[i]!, 0, d) : clamp(starts[i]!, -1, d - 1);
-    const e = s > 0 ? clamp(ends[i]!, 0, d) : clamp(ends[i]!, -1, d - 1);
-    first[a] = b;
-    step[a] = s;
-    out[a] = Math.max(0, Math.ceil((e - b) / s));
+  const { first, step, out } = sliceWindow(x.dims, starts, ends, axes, steps, 1, (a0, s) => {
+    throw new UnsupportedOpError('Slice', node.name, `axis ${a0} with step ${s}`);
   });
   const xs = stridesOf(x.dims);
   const n = elementCount(out);
