@@ -2,9 +2,11 @@
  * End to end in real Chromium (Debian's /usr/bin/chromium driven by playwright-core): builds the
  * app with Vite, serves the build on 127.0.0.1 with vite preview, loads the page, runs the in-page
  * validation of the 20 bundled CIFAR-10 images and checks every browser top-1 against
- * onnxruntime-node's top-1 recorded at build time. Also classifies one sample by keyboard and
- * checks that a reload with the network cut still works (service worker + Cache Storage). A
- * screenshot of the result page is saved to test-results/web-validate.png.
+ * onnxruntime-node's top-1 recorded at build time. Also classifies one sample by keyboard, switches
+ * to the authors' plain 20-4 CIFAR-100 net (test image 0 → fine label 64 'possum', the reference
+ * logits' top-1 and onnxruntime-node's; all 20 samples agree with onnxruntime-node) and checks that
+ * a reload with the network cut still works (service worker + Cache Storage). A screenshot of the
+ * result page is saved to test-results/web-validate.png.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +92,30 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     expect(failed).toEqual([]); // no 404, not even favicon.ico (the icon is an inline SVG)
     // Nothing leaves the app's own origin (no CDN, fonts or analytics).
     expect(requests.filter((r) => !r.startsWith(url) && !r.startsWith('blob:') && !r.startsWith('data:'))).toEqual([]);
+
+    // The plain 20-4 CIFAR-100 net: its top-1 on CIFAR-10 test images 0–19 is the reference
+    // logits' (mcdonnell-plain20-4-cifar100_cifar10-test-0-999_logits.npy) and onnxruntime-node's.
+    const plainTop1 = [64, 85, 90, 16, 63, 44, 58, 83, 65, 13, 30, 13, 80, 19, 81, 27, 2, 8, 12, 44];
+    const plain = data.models.find((m) => m.id === 'plain20-4')!;
+    expect(plain.classes).toHaveLength(100);
+    expect(plain.nodeTop1).toEqual(plainTop1);
+    await page.locator('#model-select').selectOption('plain20-4');
+    await page.waitForFunction(() => document.getElementById('class-count')?.textContent === '100' && document.getElementById('model-status')?.dataset['state'] === 'ready', undefined, { timeout: 90_000 });
+    expect(await page.locator('#top5-note').textContent()).toContain("softmax of the model's 100 output logits");
+    await page.locator('#samples button').first().click();
+    await page.locator('#top5 li').nth(4).waitFor();
+    expect(Number(await page.locator('#top5 li').first().getAttribute('data-index'))).toBe(64);
+    expect(await page.locator('#top5 li .name').first().textContent()).toBe('possum');
+    await page.locator('#validate').click();
+    await page.waitForFunction(() => {
+      const s = document.getElementById('validate-summary');
+      return s?.dataset['state'] === 'done' && s.dataset['correct'] === undefined;
+    }, undefined, { timeout: 90_000 });
+    const plainRows = await page.locator('#validate-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset['browserTop1'])));
+    expect(plainRows).toEqual(plainTop1);
+    expect(await page.locator('#validate-summary').getAttribute('data-agree')).toBe('20');
+    expect(await page.locator('#validate-summary').textContent()).toContain("not among this model's 100 classes");
+    expect(pageErrors).toEqual([]);
 
     // Offline: once visited, a reload without network loads the model from the caches.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)); // precache complete

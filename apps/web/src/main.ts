@@ -1,11 +1,12 @@
 /**
  * The onebit web app's page script: loads the packed WRN in a Web Worker through @onebit/runtime
  * (streamed with progress, cached by content hash), then classifies dropped, picked or bundled
- * images, shows the size panel and model facts, and runs the in-page validation.
+ * images, shows the size panel and model facts, and runs the in-page validation. The model selector
+ * swaps in another bundled model (the plain 20-4 CIFAR-100 net), disposing the one before.
  */
 import type { BrowserImage, BrowserModel } from '@onebit/runtime';
 import { createWorkerClassifier } from '@onebit/runtime/worker-client';
-import type { AppData } from '../build/generate-assets.js';
+import type { AppData, ModelChoice } from '../build/generate-assets.js';
 import { formatBytes } from './byte-format.js';
 import { renderSizes } from './size-panel.js';
 import { renderTop5 } from './top5-view.js';
@@ -20,8 +21,10 @@ const caption = $<HTMLElement>('preview-caption');
 const top5 = $<HTMLOListElement>('top5');
 const latency = $<HTMLParagraphElement>('latency');
 const validateButton = $<HTMLButtonElement>('validate');
+const modelSelect = $<HTMLSelectElement>('model-select');
 
 let model: BrowserModel | undefined;
+let choice: ModelChoice | undefined;
 let busy = Promise.resolve();
 
 function fail(where: string, e: unknown): void {
@@ -125,18 +128,29 @@ function renderInfo(m: BrowserModel): void {
   );
 }
 
-async function start(): Promise<void> {
-  const data = (await (await fetch('app-data.json')).json()) as AppData;
-  $<HTMLParagraphElement>('model-name').textContent = data.modelName;
-  renderSizes($<HTMLTableElement>('size-table'), $<HTMLElement>('size-caption'), data);
-  const sampleImages = renderSamples(data);
-  wireInputs();
+/** Text for the classes a model knows, e.g. "10 CIFAR-10 classes". */
+function classesText(c: ModelChoice): string {
+  return c.classes.length === 100 ? '100 CIFAR-100 classes (fine labels)' : `${c.classes.length} CIFAR-10 classes`;
+}
 
-  const worker = new Worker(new URL('./classifier.worker.ts', import.meta.url), { type: 'module' });
-  const classifier = createWorkerClassifier(worker);
+/** Disposes the current model and loads `next` in the worker, with download progress. */
+async function loadChoice(classifier: ReturnType<typeof createWorkerClassifier>, next: ModelChoice): Promise<void> {
+  validateButton.disabled = true;
+  modelSelect.disabled = true;
+  status.dataset['state'] = 'loading';
+  const previous = model;
+  model = undefined;
+  choice = undefined;
+  await previous?.dispose();
+  top5.replaceChildren();
+  latency.textContent = '';
+  $<HTMLParagraphElement>('model-name').textContent = next.name;
+  $<HTMLElement>('model-classes').textContent = classesText(next);
+  $<HTMLElement>('class-count').textContent = String(next.classes.length);
   status.textContent = 'Downloading the model…';
-  model = await classifier.loadModel(data.model, {
-    labels: data.classes,
+  progress.value = 0;
+  const loaded = await classifier.loadModel(next.file, {
+    labels: [...next.classes],
     wasmPaths: new URL('ort/', document.baseURI).href,
     onProgress: (received, total) => {
       progress.max = total ?? received;
@@ -144,17 +158,44 @@ async function start(): Promise<void> {
       status.textContent = `Downloading the model: ${formatBytes(received)}${total ? ` of ${formatBytes(total)}` : ''}`;
     },
   });
+  model = loaded;
+  choice = next;
   progress.max = 1;
   progress.value = 1;
-  const cacheNote = { off: '', miss: '', 'not-modified': ' (from the offline cache, checked current with the server)', pinned: ' (from the offline cache, checked by its SHA-256)', offline: ' (from the offline cache; the server could not be reached to check it is current)' }[model.info.cacheResult];
-  status.textContent = `Model ready in ${model.info.loadTimeMs.toFixed(0)} ms${cacheNote}.`;
+  const cacheNote = { off: '', miss: '', 'not-modified': ' (from the offline cache, checked current with the server)', pinned: ' (from the offline cache, checked by its SHA-256)', offline: ' (from the offline cache; the server could not be reached to check it is current)' }[loaded.info.cacheResult];
+  status.textContent = `Model ready in ${loaded.info.loadTimeMs.toFixed(0)} ms${cacheNote}.`;
   status.dataset['state'] = 'ready';
-  renderInfo(model);
+  renderInfo(loaded);
   validateButton.disabled = false;
+  modelSelect.disabled = false;
+}
+
+async function start(): Promise<void> {
+  const data = (await (await fetch('app-data.json')).json()) as AppData;
+  renderSizes($<HTMLTableElement>('size-table'), $<HTMLElement>('size-caption'), data);
+  const sampleImages = renderSamples(data);
+  wireInputs();
+  modelSelect.replaceChildren(
+    ...data.models.map((m) => {
+      const option = document.createElement('option');
+      option.value = m.id;
+      option.textContent = `${m.name} — ${classesText(m)}`;
+      return option;
+    }),
+  );
+
+  const worker = new Worker(new URL('./classifier.worker.ts', import.meta.url), { type: 'module' });
+  const classifier = createWorkerClassifier(worker);
+  await loadChoice(classifier, data.models[0]!);
+  modelSelect.addEventListener('change', () => {
+    const next = data.models.find((m) => m.id === modelSelect.value)!;
+    busy = busy.then(() => loadChoice(classifier, next)).catch((e: unknown) => fail('The model could not be loaded', e));
+  });
   validateButton.addEventListener('click', () => {
+    if (!model || !choice) return;
     validateButton.disabled = true;
     busy = busy
-      .then(() => runValidation(model!, data, sampleImages, $<HTMLElement>('validate-summary'), $<HTMLTableElement>('validate-table')))
+      .then(() => runValidation(model!, data, choice!, sampleImages, $<HTMLElement>('validate-summary'), $<HTMLTableElement>('validate-table')))
       .then(() => undefined, (e: unknown) => fail('Validation failed', e))
       .finally(() => {
         validateButton.disabled = false;
