@@ -80,7 +80,11 @@ describe('malformed requests get 4xx and the service keeps serving', () => {
   it('GET /healthz reports the model', async () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', model: model.info.sha256, weights: 26_737_120 });
+    const body = (await res.json()) as { eventLoopDelayMaxMs: number };
+    expect(body).toMatchObject({ status: 'ok', model: model.info.sha256, weights: 26_737_120 });
+    // The worst event-loop delay since the previous /healthz, in ms (a measurement: only its type and sign are fixed).
+    expect(typeof body.eventLoopDelayMaxMs).toBe('number');
+    expect(body.eventLoopDelayMaxMs).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -10,6 +10,7 @@
  */
 import sharp from 'sharp';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ImageDecodeError, InputSizeError, LimitError, type Classification, type ModelInfo } from '@onebit/runtime';
 import { OverloadedError } from './inference-pool.js';
 import { RASTER_FORMATS, sniffImageFormat } from './image-format.js';
@@ -75,6 +76,10 @@ export function createClassifyServer(model: Inference, options: ServerOptions = 
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const started = Date.now();
   let served = 0;
+  // How long the event loop was blocked (10 ms resolution): /healthz reports the worst delay since
+  // its previous answer, so a probe or the bench can tell a blocked loop from a slow network or client.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
 
   async function classify(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -113,17 +118,19 @@ export function createClassifyServer(model: Inference, options: ServerOptions = 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, `${req.method} is not allowed on /healthz; use GET.`, { allow: 'GET, HEAD' });
+      const { sha256, weights, backend } = model.info;
+      const eventLoopDelayMaxMs = Math.round(loopDelay.max / 1e5) / 10; // ns → ms, one decimal
+      loopDelay.reset();
+      return send(res, 200, { status: 'ok', model: sha256, weights, backend, served, uptimeS: Math.round((Date.now() - started) / 1000), eventLoopDelayMaxMs });
+    }
     if (url.pathname === '/readyz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, `${req.method} is not allowed on /readyz; use GET.`, { allow: 'GET, HEAD' });
       if (draining) return fail(res, 503, 'The service is shutting down; send requests to another instance.');
       const busy = model.saturated?.();
       if (busy) return fail(res, 503, `The service is at capacity (every worker busy and the queue full); retry in ${busy.retryAfterS} s.`, { 'retry-after': String(busy.retryAfterS) });
       return send(res, 200, { status: 'ready', ...(model.load ? model.load() : {}) });
-    }
-    if (url.pathname === '/healthz') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, `${req.method} is not allowed on /healthz; use GET.`, { allow: 'GET, HEAD' });
-      const { sha256, weights, backend } = model.info;
-      return send(res, 200, { status: 'ok', model: sha256, weights, backend, served, uptimeS: Math.round((Date.now() - started) / 1000) });
     }
     if (url.pathname === '/classify') {
       if (req.method !== 'POST') {
@@ -160,6 +167,7 @@ export function createClassifyServer(model: Inference, options: ServerOptions = 
     });
   });
   server.maxConnections = options.maxConnections ?? 256;
+  server.once('close', () => loopDelay.disable());
   return Object.assign(server, {
     shutdown(deadlineMs: number): Promise<void> {
       draining = true;

@@ -4,14 +4,15 @@
  * gets 200s and 503s with Retry-After (never a reset), /readyz says 503 while the queue is full,
  * and /healthz answers while requests still wait because inference is off the event loop; a request
  * past its deadline, or behind a queue that would outlast it, is a 503; an image over the pixel bound found by the worker's decoder is a 413;
- * a worker that dies fails only its request and is replaced.
+ * a worker that dies fails only its request and is replaced; on Linux the inference thread runs at nice 19.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadModel } from '@onebit/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClassifyServer, type ClassifyServer } from './classify-server.js';
 import { cifarPngs, defaultModel } from './default-model.js';
-import { createInferencePool, OverloadedError, type InferencePool } from './inference-pool.js';
+import { createInferencePool, DEFAULT_WORKER_NICE, OverloadedError, type InferencePool } from './inference-pool.js';
 
 let pool: InferencePool;
 let server: ClassifyServer;
@@ -104,6 +105,22 @@ describe('inference in worker threads behind a bounded queue', () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: string }).error).toContain('100×100');
   }, 60_000);
+});
+
+describe.runIf(process.platform === 'linux')('CPU priority (Linux, where nice is per thread)', () => {
+  /** The nice value (field 19 of /proc/<pid>/task/<tid>/stat) of every thread of this process. */
+  const niceOfThreads = (): Map<number, number> => new Map(readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, nice field 19.
+    return [Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+  }));
+
+  it('the inference thread runs at nice 19 (DEFAULT_WORKER_NICE) while the event loop thread keeps its own priority', () => {
+    const nice = niceOfThreads();
+    expect(DEFAULT_WORKER_NICE).toBe(19);
+    expect([...nice.values()].filter((n) => n === 19).length).toBeGreaterThanOrEqual(1);
+    expect(nice.get(process.pid)).toBe(0);
+  });
 });
 
 describe('a worker that dies', () => {

@@ -18,7 +18,16 @@ export interface WorkerConfig {
   readonly threads: number;
   readonly backend: 'auto' | 'engine' | 'onnxruntime';
   readonly maxPixels: number;
+  /** Nice value the thread gives itself before loading the model (Linux only; see inference-worker.ts). */
+  readonly nice?: number;
 }
+
+/**
+ * Inference threads run at the lowest CPU priority by default: on a machine with as many busy
+ * threads as cores, the event loop's thread then preempts them the moment a request or a
+ * /healthz probe arrives, instead of waiting out their time slices (measured in bench/server-bench.mjs).
+ */
+export const DEFAULT_WORKER_NICE = 19;
 
 export type PoolRequest = { readonly id: number; readonly image: Uint8Array; readonly topK: number };
 export type PoolResponse =
@@ -81,7 +90,7 @@ export async function createInferencePool(options: PoolOptions): Promise<Inferen
   const count = options.workers ?? Math.min(4, availableParallelism());
   const maxQueue = options.maxQueue ?? 64;
   const defaultDeadline = options.deadlineMs ?? 10_000;
-  const config: WorkerConfig = { model: options.model, threads: options.threads, backend: options.backend, maxPixels: options.maxPixels, ...(options.labels ? { labels: options.labels } : {}) };
+  const config: WorkerConfig = { model: options.model, threads: options.threads, backend: options.backend, maxPixels: options.maxPixels, nice: options.nice ?? DEFAULT_WORKER_NICE, ...(options.labels ? { labels: options.labels } : {}) };
   const queue: Job[] = [];
   const slots: Slot[] = [];
   let nextId = 1;

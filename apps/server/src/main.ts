@@ -1,7 +1,7 @@
 /**
  * Starts the example service: `node dist/main.js [--model model.onnx] [--labels classes.txt]
  * [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers N] [--threads 1]
- * [--queue 64] [--deadline-ms 10000] [--backend auto]`. Without --model it serves the authors' CIFAR-10 WRN-20-10,
+ * [--queue 64] [--deadline-ms 10000] [--backend auto] [--worker-nice 19]`. Without --model it serves the authors' CIFAR-10 WRN-20-10,
  * converted at start-up from the data resolver's copy. Inference runs in a pool of worker threads.
  * Exit status: 2 for a usage mistake (checked before the model loads), 1 for anything else,
  * each with one sentence on stderr.
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const fallback = args.model ? undefined : await defaultModel();
   const labels = args.labels ? (await readFile(args.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
   const bytes = args.model ? new Uint8Array(await readFile(args.model)) : fallback!.model;
-  const model = await createInferencePool({ model: bytes, threads: args.threads, backend: args.backend, maxPixels: args.maxPixels, workers: args.workers, maxQueue: args.queue, deadlineMs: args.deadlineMs, ...(labels ? { labels } : {}) });
+  const model = await createInferencePool({ model: bytes, threads: args.threads, backend: args.backend, maxPixels: args.maxPixels, workers: args.workers, maxQueue: args.queue, deadlineMs: args.deadlineMs, nice: args.workerNice, ...(labels ? { labels } : {}) });
   const server = createClassifyServer(model, { maxBytes: args.maxBytes, maxPixels: args.maxPixels });
   server.once('error', (e: NodeJS.ErrnoException) => {
     console.error(listenError(e, args.host, args.port));
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   });
   server.listen(args.port, args.host, () => {
     const { address, port } = server.address() as AddressInfo;
-    console.log(`onebit example service on http://${address}:${port} — POST /classify (image bytes), GET /healthz; model ${model.info.sha256.slice(0, 12)}…, ${model.info.weights.toLocaleString('en')} binary weights, loaded in ${model.info.loadTimeMs.toFixed(0)} ms; ${args.workers} ${model.info.backend} workers, queue ${args.queue}, deadline ${args.deadlineMs} ms`);
+    console.log(`onebit example service on http://${address}:${port} — POST /classify (image bytes), GET /healthz; model ${model.info.sha256.slice(0, 12)}…, ${model.info.weights.toLocaleString('en')} binary weights, loaded in ${model.info.loadTimeMs.toFixed(0)} ms; ${args.workers} ${model.info.backend} workers at nice ${args.workerNice}, queue ${args.queue}, deadline ${args.deadlineMs} ms`);
   });
   // SIGTERM/SIGINT: fail /readyz, finish requests in flight, close idle and stalled connections, exit within 10 s.
   const stop = (): void => {

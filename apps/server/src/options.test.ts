@@ -10,7 +10,7 @@ import { DEFAULT_WORKERS, listenError, parseServerArgs } from './options.js';
 
 describe('parseServerArgs', () => {
   it('gives the defaults', () => {
-    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, maxPixels: 16_777_216, threads: 1, workers: DEFAULT_WORKERS, queue: 64, deadlineMs: 10_000, backend: 'auto' });
+    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, maxPixels: 16_777_216, threads: 1, workers: DEFAULT_WORKERS, queue: 64, deadlineMs: 10_000, backend: 'auto', workerNice: 19 });
   });
 
   it.each([
@@ -26,6 +26,7 @@ describe('parseServerArgs', () => {
     [['--deadline-ms', '1.5'], '--deadline-ms "1.5" is not a whole number from 1 to 3600000.'],
     [['--backend', 'gpu'], '--backend "gpu" is not one of auto, engine, onnxruntime.'],
     [['--host', ''], '--host is empty; give an address such as 127.0.0.1.'],
+    [['--worker-nice', '20'], '--worker-nice "20" is not a whole number from 0 to 19.'],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseServerArgs(argv)).toThrow(new UsageError(message));
   });

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@onebit/core';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from './classify-server.js';
+import { DEFAULT_WORKER_NICE } from './inference-pool.js';
 
 export interface ServerArgs {
   readonly model: string | undefined;
@@ -25,12 +26,14 @@ export interface ServerArgs {
   /** Per-request deadline from arrival to answer, ms (503 past it). */
   readonly deadlineMs: number;
   readonly backend: 'auto' | 'engine' | 'onnxruntime';
+  /** Nice value (0..19) of each inference thread on Linux, so the event loop's thread always wins a core. */
+  readonly workerNice: number;
 }
 
 /** One inference worker per core, at most 4 (each holds the model). */
 export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
 
-export const USAGE = 'usage: node dist/main.js [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers 2] [--threads 1] [--queue 64] [--deadline-ms 10000] [--backend auto|engine|onnxruntime]';
+export const USAGE = 'usage: node dist/main.js [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers 2] [--threads 1] [--queue 64] [--deadline-ms 10000] [--backend auto|engine|onnxruntime] [--worker-nice 19]';
 
 /** A whole number from `min` to `max` given as `--flag value`, or a UsageError naming both. */
 function integer(flag: string, text: string, min: number, max: number): number {
@@ -64,6 +67,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
         queue: { type: 'string', default: '64' },
         'deadline-ms': { type: 'string', default: '10000' },
         backend: { type: 'string', default: 'auto' },
+        'worker-nice': { type: 'string', default: String(DEFAULT_WORKER_NICE) },
       },
     }));
   } catch (e) {
@@ -84,6 +88,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
     queue: integer('queue', values.queue, 0, 100_000),
     deadlineMs: integer('deadline-ms', values['deadline-ms'], 1, 3_600_000),
     backend,
+    workerNice: integer('worker-nice', values['worker-nice'], 0, 19),
   };
 }
 
