@@ -21,19 +21,30 @@ import { engineSharedModule, instantiateKernels, SHARED_MAX_PAGES, type EngineKe
 /** The most linear memory one engine may plan (WebAssembly's 32-bit address space is 4 GiB). */
 export const MAX_ENGINE_MEMORY = 2 ** 31;
 
+/** End of the highest block allocated in each kernels' memory (the rest of it is never written). */
+const allocatedEnd = new WeakMap<EngineKernels, number>();
+
 /** Reserves `bytes` in `kernels`' memory, refusing a plan that would pass MAX_ENGINE_MEMORY. */
 function allocChecked(kernels: EngineKernels, bytes: number, what: string): number {
-  const total = kernels.memory.buffer.byteLength + bytes;
+  const total = (allocatedEnd.get(kernels) ?? 0) + bytes;
   if (!Number.isSafeInteger(bytes) || bytes < 0 || total > MAX_ENGINE_MEMORY) {
     throw new LimitError(`onebit engine: ${what} needs ${bytes} bytes, which would take its memory past the ${MAX_ENGINE_MEMORY}-byte limit.`);
   }
-  return kernels.alloc(bytes);
+  const address = kernels.alloc(bytes);
+  // Blocks are 16-byte aligned (assembly/index.ts alloc), so the next one starts at the rounded-up end.
+  allocatedEnd.set(kernels, Math.max(allocatedEnd.get(kernels) ?? 0, Math.ceil((address + bytes) / 16) * 16));
+  return address;
 }
 
 /** Memory figures of a loaded engine, in bytes (summed over its plans). */
 export interface EngineMemory {
   /** The WebAssembly linear memory (everything the engine holds: weights, activations, scratch). */
   readonly wasmMemory: number;
+  /**
+   * The part of wasmMemory the engine has allocated (weights, activations, scratch, and the model
+   * file's region when loaded by loadEngineInto); the rest was reserved and never written.
+   */
+  readonly wasmMemoryUsed: number;
   /** Binary weights as resident (nibble layout; one bit per weight plus channel padding to 4). */
   readonly binaryWeightBytes: number;
   /** Number of binary weights (their 1-bit floor is this ÷ 8 bytes). */
@@ -44,8 +55,10 @@ export interface EngineMemory {
   readonly activationBytes: number;
 }
 
+/** An activation buffer: a block of the plan's activation arena (resolved to an address once planned). */
 interface Buffer {
-  readonly address: number;
+  /** Byte offset in the arena. */
+  readonly offset: number;
   readonly bytes: number;
   /** Live values stored here. */
   live: number;
@@ -71,6 +84,11 @@ interface LoadedGraph {
   readonly control: number;
   /** The running worker threads (set by Engine.startThreads). */
   pool: { current?: ConvThreads };
+  /**
+   * Memory the first plan may place its activations and scratch in: the region of wasm memory
+   * that held the model file (loadEngineInto), free once the plan has read every weight from it.
+   */
+  reuse?: { address: number; bytes: number };
 }
 
 /** Options of loadEngine. */
@@ -128,6 +146,7 @@ export class Engine {
     const sum = (f: (p: Plan) => number) => plans.reduce((s, p) => s + f(p), 0);
     return {
       wasmMemory: this.g.kernels.memory.buffer.byteLength,
+      wasmMemoryUsed: allocatedEnd.get(this.g.kernels) ?? 0,
       binaryWeightBytes: sum((p) => p.binaryBytes),
       binaryWeightCount: this.g.binaryWeightCount,
       floatWeightBytes: sum((p) => p.weightBytes - p.binaryBytes),
@@ -211,12 +230,60 @@ function opsetOf(model: OnnxModel): number {
  *   FormatError for an inconsistent graph (a value read before it is produced, bad packed weight).
  */
 export function loadEngine(model: Uint8Array | OnnxModel, options: EngineOptions = {}): Engine {
+  const threads = checkThreads(options);
+  const kernels = newKernels(threads);
+  return loadParsed(model instanceof Uint8Array ? readModel(model) : model, kernels, threads, threads > 1 ? allocChecked(kernels, CONTROL_BYTES, 'the threads\' control block') : 0);
+}
+
+/**
+ * Loads a model file of `byteLength` bytes that `fill` writes straight into the engine's
+ * WebAssembly memory (in Node, `fs.readSync` into `into`; in a browser, the chunks of a fetch
+ * stream), so no copy of the file lives in JavaScript memory waiting for the garbage collector;
+ * once the model is planned, the file's region holds the activations. Same model rules and
+ * errors as loadEngine. A model with symbolic image dims, or one whose weights outgrow the memory
+ * reserved up front (2 × byteLength + 1 MiB), is loaded from a copy of the file instead (correct,
+ * without the saving).
+ * @throws RangeError when byteLength is not a positive safe integer; whatever `fill` throws;
+ *   the errors of loadEngine.
+ */
+export async function loadEngineInto(byteLength: number, fill: (into: Uint8Array) => void | Promise<void>, options: EngineOptions = {}): Promise<Engine> {
+  if (!Number.isSafeInteger(byteLength) || byteLength <= 0) throw new RangeError(`engine model file size ${byteLength} is not a positive whole number of bytes.`);
+  const threads = checkThreads(options);
+  const kernels = newKernels(threads);
+  const control = threads > 1 ? allocChecked(kernels, CONTROL_BYTES, 'the threads\' control block') : 0;
+  const file = allocChecked(kernels, byteLength, 'the model file');
+  // Reserve room for the weights now: growing a non-shared memory later would detach the views
+  // into the file that the parsed model holds. Pages never written are never resident.
+  const reserve = Math.ceil((2 * byteLength + 2 ** 20) / 65536);
+  if ((allocatedEnd.get(kernels) ?? 0) + reserve * 65536 <= MAX_ENGINE_MEMORY) kernels.memory.grow(reserve);
+  const buffer = kernels.memory.buffer;
+  await fill(new Uint8Array(buffer, file, byteLength));
+  const fileCopy = () => new Uint8Array(kernels.memory.buffer, file, byteLength).slice();
+  const m = readModel(new Uint8Array(buffer, file, byteLength));
+  const image = m.graph.inputs.find((i) => !m.graph.initializers.some((t) => t.name === i.name))?.dims?.slice(1);
+  if (!image?.every((d) => typeof d === 'number')) return loadEngine(fileCopy(), options);
+  const engine = loadParsed(m, kernels, threads, control, { address: file, bytes: byteLength });
+  // A grown non-shared memory detached the file's views while planning read them: start again
+  // from a copy (the file's bytes are intact: the arena is only written by run()).
+  if (!(buffer instanceof SharedArrayBuffer) && kernels.memory.buffer !== buffer) return loadEngine(fileCopy(), options);
+  return engine;
+}
+
+function checkThreads(options: EngineOptions): number {
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new RangeError(`engine threads ${threads} is not an integer from 1 to ${MAX_THREADS}.`);
   if (threads > 1 && typeof SharedArrayBuffer === 'undefined') {
     throw new RangeError(`engine threads ${threads} need SharedArrayBuffer, which this environment lacks (a browser page must be cross-origin isolated: COOP same-origin and COEP require-corp); use threads: 1.`);
   }
-  const m = model instanceof Uint8Array ? readModel(model) : model;
+  return threads;
+}
+
+function newKernels(threads: number): EngineKernels {
+  return threads > 1 ? instantiateKernels(new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true })) : instantiateKernels();
+}
+
+/** Checks `m`'s ops and plans it on `kernels` (see loadEngine); `reuse` as LoadedGraph.reuse. */
+function loadParsed(m: OnnxModel, kernels: EngineKernels, threads: number, control: number, reuse?: { address: number; bytes: number }): Engine {
   const graph = m.graph;
   const opset = opsetOf(m);
   const packed = findPackedWeights(graph);
@@ -244,14 +311,14 @@ export function loadEngine(model: Uint8Array | OnnxModel, options: EngineOptions
   if (input.elemType !== 'float32' || !input.dims || input.dims.length < 1) {
     throw new UnsupportedOpError('graph', graph.name, `input '${input.name}' of type ${input.elemType} and shape [${(input.dims ?? []).join(', ')}] (needs float32 [batch, …])`);
   }
-  const kernels = threads > 1 ? instantiateKernels(new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true })) : instantiateKernels();
   const g: LoadedGraph = {
     model: m, opset, packed, nodes, input, kernels,
     binaryWeightCount: [...packed.weights.values()].reduce((s, w) => s + elementCount(w.dims), 0),
     f32: float32View(kernels),
     threads,
-    control: threads > 1 ? allocChecked(kernels, CONTROL_BYTES, 'the threads\' control block') : 0,
+    control,
     pool: {},
+    reuse,
   };
   const image = input.dims.slice(1);
   if (!image.every((d): d is number => typeof d === 'number')) return new Engine(g);
@@ -263,6 +330,7 @@ export function loadEngine(model: Uint8Array | OnnxModel, options: EngineOptions
     model: { ...m, graph: { ...m.graph, nodes: [], initializers: [], valueInfo: [] } },
     packed: { weights: new Map(), decodeNodes: new Set() },
     nodes: [],
+    reuse: undefined,
   };
   return new Engine(kept, plan);
 }
@@ -274,7 +342,7 @@ function float32View(kernels: EngineKernels): () => Float32Array {
   return () => (view.buffer === kernels.memory.buffer ? view : (view = new Float32Array(kernels.memory.buffer)));
 }
 
-/** An op's build with the addresses of its inputs and outputs. */
+/** An op's build with the addresses of its inputs and outputs (0: a constant or omitted input). */
 interface Planned { build: OpBuild; inputs: number[]; outputs: number[] }
 
 /**
@@ -305,7 +373,8 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
   const constants = new Map<string, Tensor>(graph.initializers.map((i) => [i.name, i.tensor]));
   let weightBytes = 0;
   let binaryBytes = 0;
-  let activationBytes = 0;
+  // Activations and scratch are laid out in one arena whose base is chosen after planning.
+  let arenaBytes = 0;
   const constAddr = new Map<string, number>();
   const scratchSize = new Map<string, number>();
   const allocWeights = (bytes: number, binary = false) => {
@@ -355,8 +424,9 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
       b.live = 1;
       return b;
     }
-    activationBytes += need;
-    return { address: allocChecked(kernels, need, 'an activation'), bytes: need, live: 1, pinned: false };
+    const b = { offset: arenaBytes, bytes: need, live: 1, pinned: false };
+    arenaBytes += need;
+    return b;
   };
   const release = (name: string) => {
     const b = buffers.get(name);
@@ -372,7 +442,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
   for (const [name, t] of constants) values.set(name, { name, dims: t.dims, constant: t });
   for (const [name, w] of packed.weights) values.set(name, { name, dims: w.dims, packed: w });
 
-  const planned: Planned[] = [];
+  const planned: Array<{ build: OpBuild; inputs: Array<Buffer | undefined>; outputs: Buffer[] }> = [];
   const fuseCtx = {
     readers,
     constants,
@@ -403,8 +473,8 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
       continue;
     }
     const build = OPS[node.opType]!(node, ins as PlanValue[], ctx);
-    const inAddrs = node.inputs.map((name) => (name ? (buffers.get(name)?.address ?? 0) : 0));
-    const outAddrs: number[] = [];
+    const inBufs = node.inputs.map((name) => (name ? buffers.get(name) : undefined));
+    const outBufs: Buffer[] = [];
     node.outputs.forEach((name, j) => {
       const dims = build.outputs[j];
       if (!name || !dims) return;
@@ -422,7 +492,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
         buf = take(elementCount(dims) * 4);
       }
       buffers.set(name, buf);
-      outAddrs.push(buf.address);
+      outBufs.push(buf);
       if (graphOutputs.has(name)) buf.pinned = true;
     });
     for (const name of node.inputs) {
@@ -432,7 +502,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
       if (left === 0) release(name);
     }
     for (const name of node.outputs) if (name && readers.get(name) === undefined) release(name);
-    planned.push({ build, inputs: inAddrs, outputs: outAddrs });
+    planned.push({ build, inputs: inBufs, outputs: outBufs });
   }
 
   const outputs = graph.outputs.map((o) => {
@@ -440,21 +510,27 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
     const b = buffers.get(o.name);
     if (!v || !b) throw new UnsupportedOpError('graph', graph.name, `output '${o.name}' that no node computes`);
     if (v.dims[0] !== 1) throw new UnsupportedOpError('graph', graph.name, `output '${o.name}' of shape [${v.dims.join(', ')}] per image (no batch axis)`);
-    return { name: o.name, dims: v.dims.slice(1), address: b.address };
+    return { name: o.name, dims: v.dims.slice(1), buffer: b };
   });
 
-  const scratch = new Map<string, number>();
+  const scratchOffsets = new Map<string, number>();
   for (const [key, bytes] of scratchSize) {
-    activationBytes += bytes;
-    scratch.set(key, allocChecked(kernels, Math.max(16, bytes), `scratch '${key}'`));
+    scratchOffsets.set(key, arenaBytes);
+    arenaBytes += Math.max(16, Math.ceil(bytes / 16) * 16);
   }
+  // The arena goes into the model file's old region when it fits (that region is dead now: every
+  // weight has been copied out of it and the graph is dropped after this first plan), else it is new memory.
+  const reuse = g.reuse && arenaBytes <= g.reuse.bytes ? g.reuse : undefined;
+  const base = reuse ? reuse.address : allocChecked(kernels, Math.max(16, arenaBytes), 'the activations and scratch');
+  const at = (b: Buffer | undefined) => (b ? base + b.offset : 0);
+  const scratch = new Map([...scratchOffsets].map(([key, offset]) => [key, base + offset] as const));
   return {
-    steps: makeSteps(planned, scratch, g.f32, g.pool),
-    inputAddress: inBuf.address,
+    steps: makeSteps(planned.map((p) => ({ build: p.build, inputs: p.inputs.map(at), outputs: p.outputs.map(at) })), scratch, g.f32, g.pool),
+    inputAddress: at(inBuf),
     inputDims: [...inDims],
-    outputs,
+    outputs: outputs.map((o) => ({ name: o.name, dims: o.dims, address: at(o.buffer) })),
     weightBytes,
     binaryBytes,
-    activationBytes,
+    activationBytes: arenaBytes,
   };
 }

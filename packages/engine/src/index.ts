@@ -2,7 +2,7 @@
  * @onebit/engine: a WebAssembly SIMD runtime for the graphs onebit produces, which keeps binary
  * weights packed at one bit in memory and runs binary convolutions by table lookup.
  */
-export { Engine, loadEngine, type EngineMemory, type EngineOptions } from './engine.js';
+export { Engine, loadEngine, loadEngineInto, type EngineMemory, type EngineOptions } from './engine.js';
 export { MAX_THREADS, type WorkerLike } from './threads.js';
 export { UnsupportedOpError } from './errors.js';
 export { SUPPORTED_OPS } from './ops/registry.js';

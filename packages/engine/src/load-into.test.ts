@@ -1,0 +1,66 @@
+/**
+ * loadEngineInto: a model file written straight into the engine's memory gives exactly loadEngine's
+ * outputs, and its region then holds the activations (no second block of memory for them); a model
+ * with symbolic image dims falls back to a copy; bad sizes and failing reads are errors.
+ */
+import { tensor } from '@onebit/core';
+import { addBinaryWeight, encodeModel, GraphBuilder } from '@onebit/onnx';
+import { describe, expect, it } from 'vitest';
+import { loadEngine, loadEngineInto } from './engine.js';
+import { random, randomBits } from './golden.fixture.js';
+
+/**
+ * x [N,128,1,8] → binary Conv 3×3 128→256 + bias → Relu → binary Conv 3×3 256→256 → y (image dims
+ * fixed unless `symbolic`): wide enough that the activations and scratch fit in the file's bytes.
+ */
+function model(symbolic: boolean): Uint8Array {
+  const b = new GraphBuilder('into');
+  b.input('x', 'float32', symbolic ? ['N', 128, 'H', 'W'] : ['N', 128, 1, 8]);
+  const w = (name: string, dims: number[], seed: number) => addBinaryWeight(b, name, { dims, bits: randomBits(dims.reduce((p, d) => p * d, 1), seed), scale: random(dims[0]!, seed + 1, 0.1, 1) });
+  b.node('Conv', ['x', w('w1', [256, 128, 3, 3], 1), b.initializer('b1', tensor('float32', [256], random(256, 4)))], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { outputs: ['c1'] });
+  b.node('Relu', ['c1'], {}, { outputs: ['r1'] });
+  b.node('Conv', ['r1', w('w2', [256, 256, 3, 3], 3)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { outputs: ['y'] });
+  b.output('y', 'float32', symbolic ? ['N', 256, 'H', 'W'] : ['N', 256, 1, 8]);
+  return encodeModel(b.build({ opset: 13 }));
+}
+
+const fillFrom = (bytes: Uint8Array) => (into: Uint8Array) => into.set(bytes);
+const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+describe('loadEngineInto', () => {
+  const x = random(2 * 128 * 8, 7, -2, 2);
+  const dims = [2, 128, 1, 8];
+
+  it('gives loadEngine\'s outputs bit for bit and puts the activations in the file\'s region', async () => {
+    const bytes = model(false);
+    const plain = loadEngine(bytes);
+    const into = await loadEngineInto(bytes.length, fillFrom(bytes));
+    expect(same(into.run(x, dims)[0]!.data, plain.run(x, dims)[0]!.data)).toBe(true);
+    const p = plain.memory;
+    const i = into.memory;
+    expect(i.activationBytes).toBe(p.activationBytes);
+    expect(i.activationBytes).toBeLessThanOrEqual(bytes.length);
+    // Same weights; the file's region instead of a separate activation arena (each allocator block
+    // is 16-byte aligned, so the two layouts may differ by that much).
+    expect(Math.abs(i.wasmMemoryUsed - p.wasmMemoryUsed - (bytes.length - p.activationBytes))).toBeLessThanOrEqual(16);
+    // A second batch after the first still matches (the arena is not disturbed by anything else).
+    expect(same(into.run(x, dims)[0]!.data, plain.run(x, dims)[0]!.data)).toBe(true);
+  });
+
+  it('with 2 threads loaded (run on one) gives the same outputs', async () => {
+    const bytes = model(false);
+    const into = await loadEngineInto(bytes.length, fillFrom(bytes), { threads: 2 });
+    expect(same(into.run(x, dims)[0]!.data, loadEngine(bytes).run(x, dims)[0]!.data)).toBe(true);
+  });
+
+  it('loads a model with symbolic image dims from a copy, with the same outputs', async () => {
+    const bytes = model(true);
+    const into = await loadEngineInto(bytes.length, async (to) => fillFrom(bytes)(to));
+    expect(same(into.run(x, dims)[0]!.data, loadEngine(bytes).run(x, dims)[0]!.data)).toBe(true);
+  });
+
+  it('refuses a size that is not a positive whole number and passes on the read\'s error', async () => {
+    await expect(loadEngineInto(0, () => {})).rejects.toThrow('engine model file size 0 is not a positive whole number of bytes.');
+    await expect(loadEngineInto(10, () => { throw new Error('disk gone'); })).rejects.toThrow('disk gone');
+  });
+});
