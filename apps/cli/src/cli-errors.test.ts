@@ -76,6 +76,7 @@ describe('usage errors exit 2 (UsageError, commander parse errors)', () => {
     ['a missing -o', ['convert', 'x.mat'], "error: required option '-o, --output <file>' not specified"],
     ['-o without its value', ['convert', 'x.mat', '-o'], "error: option '-o, --output <file>' argument missing"],
     ['a missing argument', ['inspect'], "error: missing required argument 'file'"],
+    ['--exact without --sizes', ['inspect', 'x.mat', '--exact'], 'error: --exact applies to --sizes only; add --sizes or drop --exact.'],
   ];
   it.each(cases)('BAD CALL: %s', (_, args, first) => {
     const r = run(...args);

@@ -12,9 +12,9 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedPath } from '@onebit/data';
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { npm, packWorkspaces, publishableWorkspaces, run, type RunResult, writeInstallProject } from './install-project.js';
+import { cifarPng } from './cifar-png.js';
 import { blockStartingWith, shellCommands } from './readme-blocks.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,15 +32,6 @@ const userEnv: NodeJS.ProcessEnv = {
 
 const sh = (command: string): Promise<RunResult> => run('sh', ['-c', command], project, userEnv);
 let tarballs = new Map<string, string>();
-
-/** Writes CIFAR-10 test image `index` (label byte + 32×32 R, G, B planes) as a PNG. */
-async function cifarPng(index: number, path: string): Promise<number> {
-  const record = readFileSync(sharedPath('datasets/cifar10/test_batch_0-999.bin')).subarray(index * 3073, (index + 1) * 3073);
-  const rgb = Buffer.alloc(3072);
-  for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = record[1 + c * 1024 + p]!;
-  await sharp(rgb, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(path);
-  return record[0]!;
-}
 
 describe('clean install from npm pack tarballs (offline, outside the workspace)', () => {
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 /**
  * The fenced code blocks of a Markdown file (the README), so tests can run them as written: each
- * block's info string (`sh`, `ts`, …), its text and the line its fence opens on.
+ * block's info string (`sh`, `ts`, …), its text, the line its fence opens on and the
+ * `<!-- readme-test: … -->` note on the line above it, if any (why a block is not run).
  */
 import { readFileSync } from 'node:fs';
 
@@ -9,7 +10,11 @@ export interface CodeBlock {
   readonly text: string;
   /** 1-based line of the opening fence. */
   readonly line: number;
+  /** The text of a `<!-- readme-test: TEXT -->` comment on the line just above the fence, if there is one. */
+  readonly note?: string;
 }
+
+const NOTE = /^\s*<!--\s*readme-test:\s*(.*?)\s*-->\s*$/;
 
 /** Every ``` fenced block of the Markdown file at `path`, in order. */
 export function codeBlocks(path: string): CodeBlock[] {
@@ -23,7 +28,8 @@ export function codeBlocks(path: string): CodeBlock[] {
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && !/^ *```\s*$/.test(lines[i]!); i++) body.push(lines[i]!.startsWith(indent) ? lines[i]!.slice(indent.length) : lines[i]!);
-    blocks.push({ lang: open[2]!, text: body.join('\n') + '\n', line: start + 1 });
+    const note = start > 0 ? NOTE.exec(lines[start - 1]!)?.[1] : undefined;
+    blocks.push({ lang: open[2]!, text: body.join('\n') + '\n', line: start + 1, ...(note !== undefined ? { note } : {}) });
   }
   return blocks;
 }

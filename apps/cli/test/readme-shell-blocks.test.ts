@@ -3,8 +3,8 @@
  * the block runs through `sh` in a fresh folder where the README's file names are symlinks to the
  * repository's fixtures and the shared data (never copied), with `onebit` on PATH as the built
  * bin/onebit.js; the results its comments promise (tensor counts, byte sizes, byte-identical files)
- * are checked. Every shell block of the README is either run here, run by clean-install.test.ts, or
- * listed in SKIPPED with the reason, so a new block cannot go untested unnoticed.
+ * are checked. readme-code-blocks.test.ts checks that every block of the README is run by some test
+ * or marked with the reason it is not.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,13 +19,6 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const readme = join(root, 'README.md');
 const BIN = fileURLToPath(new URL('../bin/onebit.js', import.meta.url));
 const fixture = (p: string) => join(root, 'test-fixtures', p);
-
-/** Shell blocks run elsewhere or not at all, by the text their first line starts with. */
-const SKIPPED: Record<string, string> = {
-  'npm ci && npm run demo': 'reinstalls the workspace (npm ci) and runs the test suite and the full demo; the suite is what CI runs',
-  'npm i -D onebit': 'run by clean-install.test.ts from npm pack tarballs',
-  'npm ci\n': 'the development commands (npm ci / build / test / bench / lint / fuzz) are the suite itself and would recurse',
-};
 
 /** A folder holding the README's file names and an `onebit` on PATH. */
 function workspace(links: Record<string, string>): { dir: string; sh: (command: string) => { status: number | null; stdout: string; stderr: string } } {
@@ -58,12 +51,6 @@ function runBlock(block: CodeBlock, sh: ReturnType<typeof workspace>['sh']): str
 const RUN = ['onebit inspect resnet20-12fca82f.th', 'onebit inspect checkpoint.pth.tar', 'onebit convert TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat -o wrn.onebit'];
 
 describe("the README's shell blocks", () => {
-  it('are each run here, by clean-install.test.ts, or skipped with a reason', () => {
-    const shell = codeBlocks(readme).filter((b) => b.lang === 'sh');
-    const unaccounted = shell.filter((b) => !RUN.some((m) => b.text.trimStart().startsWith(m)) && !Object.keys(SKIPPED).some((m) => b.text.trimStart().startsWith(m)));
-    expect(unaccounted.map((b) => `README.md:${b.line}: ${b.text.split('\n')[0]}`)).toEqual([]);
-  });
-
   it('converting a PyTorch checkpoint and an ONNX model (ResNet-20): inspect, --graph, --keep-first/--keep-last', () => {
     const { sh } = workspace({
       'resnet20-12fca82f.th': sharedPath('models/akamaster-resnet20-cifar10/resnet20-12fca82f.th'),
