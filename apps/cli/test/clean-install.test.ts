@@ -49,7 +49,7 @@ describe('clean install from npm pack tarballs (offline, outside the workspace)'
     expect([...tarballs.keys()].sort()).toEqual([...names].sort());
     expect(names).toEqual(expect.arrayContaining(['onebit', '@onebit/runtime', '@onebit/convert', '@onebit/validate']));
     const listing = await sh(`tar -tzf tarballs/${tarballs.get('onebit')}`);
-    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['package/bin/onebit.js', 'package/dist/main.js', 'package/package.json']));
+    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['package/bin/onebit.js', 'package/dist/main.js', 'package/package.json', 'package/LICENSE']));
   });
 
   it("the README's Install commands run as written (npm i replaced by the tarballs)", async () => {
