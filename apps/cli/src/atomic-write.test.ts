@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '@onebit/core';
 import { writeFileAtomic } from './atomic-write.js';
 
 const base = mkdtempSync(join(tmpdir(), 'onebit-atomic-'));
@@ -41,7 +42,7 @@ describe('writeFileAtomic', () => {
     symlinkSync(input, join(dir, 'sym.onnx'));
     linkSync(input, join(dir, 'hard.onnx'));
     for (const target of [input, join(dir, '.', 'model.onnx'), join(dir, 'sym.onnx'), join(dir, 'hard.onnx')]) {
-      expect(() => writeFileAtomic(target, 'new', [input])).toThrow(new RangeError(`Refusing to overwrite the input file ${input}; choose another output path.`));
+      expect(() => writeFileAtomic(target, 'new', [input])).toThrow(new UsageError(`Refusing to overwrite the input file ${input}; choose another output path.`));
     }
     expect(readFileSync(input, 'utf8')).toBe('original');
     expect(partials(dir)).toEqual([]);

@@ -4,6 +4,7 @@
  * and removed on failure or Ctrl-C. Refuses to overwrite the command's own input, also when the
  * target is the input under another name (a symbolic or hard link).
  */
+import { UsageError } from '@onebit/core';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -37,7 +38,7 @@ function sameFile(a: string, b: string): boolean {
 export function writeFileAtomic(target: string, bytes: Uint8Array | string, inputs: readonly string[] = []): void {
   const abs = resolve(target);
   for (const input of inputs) {
-    if (resolve(input) === abs || sameFile(input, abs)) throw new RangeError(`Refusing to overwrite the input file ${input}; choose another output path.`);
+    if (resolve(input) === abs || sameFile(input, abs)) throw new UsageError(`Refusing to overwrite the input file ${input}; choose another output path.`);
   }
   mkdirSync(dirname(abs), { recursive: true });
   const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(4).toString('hex')}.partial`);

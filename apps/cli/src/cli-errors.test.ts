@@ -90,6 +90,50 @@ describe('usage errors exit 2 (UsageError, commander parse errors)', () => {
   });
 });
 
+describe('how the CLI ends on each kind of error (core classifyFailure)', () => {
+  const INJECT = fileURLToPath(new URL('./inject-failure.fixture.mjs', import.meta.url));
+  const injected = (kind: string, ...args: string[]) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'onebit-cli-'));
+    writeFileSync(join(cwd, 'injected.onnx'), new Uint8Array(16));
+    return spawnSync(process.execPath, ['--import', INJECT, BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ONEBIT_OFFLINE: '1', ONEBIT_INJECT: kind } });
+  };
+
+  it("BAD CALL: an option a package checks (validate's --shard, parsed in @onebit/validate) is a UsageError: exit 2, one sentence", () => {
+    const model = fileURLToPath(new URL('../../../packages/validate/test-data/mean-rgb.onnx', import.meta.url));
+    const r = run('validate', model, '--data', sharedPath('datasets/cifar10/test_batch_0-999.bin'), '--shard', '5/4', '--preprocess', 'raw255');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("error: --shard must be i/n with 1 ≤ i ≤ n, got '5/4'.");
+  });
+
+  it('a typed data error: exit 1, its one sentence, no stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onebit-cli-'));
+    writeFileSync(join(dir, 'empty.onnx'), new Uint8Array(0));
+    const r = run('inspect', join(dir, 'empty.onnx'));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: .*empty\.onnx/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('any other error (a bare RangeError from an internal check) is a bug: exit 1, one sentence asking for a report, the stack only with --verbose', () => {
+    const r = injected('range', 'inspect', 'injected.onnx');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: RangeError: rowLayout: dimension -1 in [2, -1] is not a non-negative integer. This is a bug in onebit, please report it (run with --verbose for the stack trace).\n');
+    const verbose = injected('range', '--verbose', 'inspect', 'injected.onnx');
+    expect(verbose.status).toBe(1);
+    const lines = verbose.stderr.trim().split('\n');
+    expect(lines[0]).toBe(r.stderr.trim());
+    expect(lines[1]).toBe('RangeError: rowLayout: dimension -1 in [2, -1] is not a non-negative integer.');
+    expect(lines[2]).toMatch(/^\s+at .*inject-failure\.fixture\.mjs/);
+  });
+
+  it("V8's own allocation failure: exit 1 (not a usage error), says the input is too big and how to split it", () => {
+    const r = injected('allocation', 'inspect', 'injected.onnx');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: Array buffer allocation failed: the input needs more memory or stack than this process has; validate it in parts with --shard i/n or a smaller --batch-size.\n');
+  });
+});
+
 describe('file names in messages are quoted as typed', () => {
   it('EXPECTED FAILURE: notes.txt stays notes.txt (no capital N)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'onebit-cli-'));

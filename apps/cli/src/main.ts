@@ -1,22 +1,19 @@
 /**
  * The `onebit` command line: parses arguments with commander and hands the work to the
- * packages. Data problems (onebit's typed errors) and V8's own RangeErrors (out of memory or stack)
- * print one line and exit 1; usage mistakes (commander's parse errors, UsageError, RangeError/TypeError
- * from argument checks) exit 2;
- * anything else is a bug and shows its stack. The global --verbose adds each error's stack trace and
- * its chain of causes below the one-sentence message.
+ * packages. How a failure ends (core's classifyFailure): usage mistakes (commander's parse errors,
+ * UsageError) exit 2; onebit's typed data errors and V8's own resource RangeErrors (out of memory or
+ * stack) print one line and exit 1; anything else (a bare RangeError or TypeError from an internal
+ * check included) is a bug in onebit: exit 1 with one sentence asking for a report. The global
+ * --verbose adds each error's stack trace and its chain of causes below the one sentence.
  */
 import { Command, CommanderError } from 'commander';
-import { OnebitError, UsageError } from '@onebit/core';
+import { classifyFailure } from '@onebit/core';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerReport } from './commands/report.js';
 import { registerValidate } from './commands/validate.js';
 import { version } from './version.js';
-
-/** The messages of RangeErrors V8 itself throws (resource exhaustion), unlike onebit's argument checks. */
-const ENGINE_RANGE_ERROR = /^(Array buffer allocation failed|Invalid (typed )?array length|Invalid string length|Maximum call stack size exceeded)/;
 
 const program = new Command();
 program
@@ -50,20 +47,11 @@ try {
     // --help and --version end with exit code 0; every other commander error (unknown flag or
     // command, missing argument or option, bad option value) is a usage error: exit 2.
     process.exitCode = e.exitCode === 0 ? 0 : 2;
-  } else if (e instanceof OnebitError) {
-    console.error(`error: ${e.message}`);
-    printDetails(e);
-    process.exitCode = 1;
-  } else if (e instanceof RangeError && ENGINE_RANGE_ERROR.test(e.message)) {
-    // V8's own RangeError: the input asked for more memory or stack than the process has, not a usage mistake.
-    console.error(`error: ${e.message}: the input needs more memory or stack than this process has; validate it in parts with --shard i/n or a smaller --batch-size.`);
-    printDetails(e);
-    process.exitCode = 1;
-  } else if (e instanceof UsageError || e instanceof RangeError || e instanceof TypeError) {
-    console.error(`error: ${e.message}`);
-    printDetails(e);
-    process.exitCode = 2;
   } else {
-    throw e;
+    const failure = classifyFailure(e, '--verbose');
+    const message = failure.kind === 'resources' ? failure.message.replace(/\.$/, '; validate it in parts with --shard i/n or a smaller --batch-size.') : failure.message;
+    console.error(`error: ${message}`);
+    printDetails(e);
+    process.exitCode = failure.exitCode;
   }
 }

@@ -3,12 +3,13 @@
  * [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers N] [--threads 1]
  * [--queue 64] [--deadline-ms 10000] [--backend auto] [--worker-nice 19]`. Without --model it serves the authors' CIFAR-10 WRN-20-10,
  * converted at start-up from the data resolver's copy. Inference runs in a pool of worker threads.
- * Exit status: 2 for a usage mistake (checked before the model loads), 1 for anything else,
- * each with one sentence on stderr.
+ * Exit status (core's classifyFailure, as the CLI): 2 for a usage mistake (checked before the model
+ * loads), 1 for bad data (a typed error) or a failed listen, each with one sentence on stderr; any
+ * other error is a bug in onebit: exit 1, one sentence asking for a report, the stack only with --verbose.
  */
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { UsageError } from '@onebit/core';
+import { classifyFailure } from '@onebit/core';
+import { readInput } from '@onebit/data';
 import { createClassifyServer } from './classify-server.js';
 import { defaultModel } from './default-model.js';
 import { createInferencePool } from './inference-pool.js';
@@ -20,8 +21,8 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2));
   const fallback = args.model ? undefined : await defaultModel();
-  const labels = args.labels ? (await readFile(args.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
-  const bytes = args.model ? new Uint8Array(await readFile(args.model)) : fallback!.model;
+  const labels = args.labels ? new TextDecoder().decode(readInput(args.labels, '--labels')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
+  const bytes = args.model ? readInput(args.model, '--model') : fallback!.model;
   const model = await createInferencePool({ model: bytes, threads: args.threads, backend: args.backend, maxPixels: args.maxPixels, workers: args.workers, maxQueue: args.queue, deadlineMs: args.deadlineMs, nice: args.workerNice, ...(labels ? { labels } : {}) });
   const server = createClassifyServer(model, { maxBytes: args.maxBytes, maxPixels: args.maxPixels });
   server.once('error', (e: NodeJS.ErrnoException) => {
@@ -41,6 +42,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = e instanceof UsageError ? 2 : 1;
+  const failure = classifyFailure(e, '--verbose');
+  console.error(failure.message);
+  if (process.argv.includes('--verbose')) {
+    for (let err: unknown = e; err !== undefined; err = err instanceof Error ? err.cause : undefined) console.error(err instanceof Error ? (err.stack ?? String(err)) : String(err));
+  }
+  process.exitCode = failure.exitCode;
 });

@@ -3,6 +3,9 @@
  * model loads), and a failed listen is one sentence.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '@onebit/core';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +13,7 @@ import { DEFAULT_WORKERS, listenError, parseServerArgs } from './options.js';
 
 describe('parseServerArgs', () => {
   it('gives the defaults', () => {
-    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, maxPixels: 16_777_216, threads: 1, workers: DEFAULT_WORKERS, queue: 64, deadlineMs: 10_000, backend: 'auto', workerNice: 19 });
+    expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, maxPixels: 16_777_216, threads: 1, workers: DEFAULT_WORKERS, queue: 64, deadlineMs: 10_000, backend: 'auto', workerNice: 19, verbose: false });
   });
 
   it.each([
@@ -44,11 +47,25 @@ describe('listenError', () => {
 });
 
 describe('node dist/main.js', () => {
+  const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+  const start = (...args: string[]): Promise<{ code: number | null; stderr: string }> => new Promise((resolve) => {
+    const child = execFile(process.execPath, [main, ...args], { timeout: 60_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, stderr }));
+  });
+
   it('exits 2 with one sentence for --max-bytes abc, before loading any model', async () => {
-    const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [main, '--max-bytes', 'abc'], { timeout: 20_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, stderr }));
-    });
-    expect(result).toEqual({ code: 2, stderr: '--max-bytes "abc" is not a whole number from 1 to 2147483647.\n' });
+    expect(await start('--max-bytes', 'abc')).toEqual({ code: 2, stderr: '--max-bytes "abc" is not a whole number from 1 to 2147483647.\n' });
+  });
+
+  it('exits 1 with one sentence for a --model file that does not exist (bad input, not a usage mistake nor a bug)', async () => {
+    expect(await start('--model', '/nonexistent/model.onnx', '--port', '0')).toEqual({ code: 1, stderr: 'The --model file /nonexistent/model.onnx does not exist.\n' });
+  });
+
+  it('exits 1 with the typed error\'s one sentence for a --model that is no model (loaded in the workers)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onebit-server-'));
+    writeFileSync(join(dir, 'notes.onnx'), 'shopping list: milk, eggs\n');
+    const r = await start('--model', join(dir, 'notes.onnx'), '--port', '0', '--workers', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toContain('bug in onebit');
   });
 });

@@ -28,12 +28,14 @@ export interface ServerArgs {
   readonly backend: 'auto' | 'engine' | 'onnxruntime';
   /** Nice value (0..19) of each inference thread on Linux, so the event loop's thread always wins a core. */
   readonly workerNice: number;
+  /** On a failure at start-up, print the stack trace and causes below the one sentence. */
+  readonly verbose: boolean;
 }
 
 /** One inference worker per core, at most 4 (each holds the model). */
 export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
 
-export const USAGE = 'usage: node dist/main.js [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers 2] [--threads 1] [--queue 64] [--deadline-ms 10000] [--backend auto|engine|onnxruntime] [--worker-nice 19]';
+export const USAGE = 'usage: node dist/main.js [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers 2] [--threads 1] [--queue 64] [--deadline-ms 10000] [--backend auto|engine|onnxruntime] [--worker-nice 19] [--verbose]';
 
 /** A whole number from `min` to `max` given as `--flag value`, or a UsageError naming both. */
 function integer(flag: string, text: string, min: number, max: number): number {
@@ -68,6 +70,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
         'deadline-ms': { type: 'string', default: '10000' },
         backend: { type: 'string', default: 'auto' },
         'worker-nice': { type: 'string', default: String(DEFAULT_WORKER_NICE) },
+        verbose: { type: 'boolean', default: false },
       },
     }));
   } catch (e) {
@@ -89,6 +92,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
     deadlineMs: integer('deadline-ms', values['deadline-ms'], 1, 3_600_000),
     backend,
     workerNice: integer('worker-nice', values['worker-nice'], 0, 19),
+    verbose: values.verbose,
   };
 }
 

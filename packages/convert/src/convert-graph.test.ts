@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LimitError, UnsupportedError, WrongFileError, type Tensor } from '@onebit/core';
+import { LimitError, UnsupportedError, UsageError, WrongFileError, type Tensor } from '@onebit/core';
 import { decodeModel, encodeModel } from '@onebit/onnx';
 import { readTorch } from '@onebit/pytorch';
 import { convert, convertSync } from './convert.js';
@@ -94,6 +94,6 @@ describe('convert on ONNX and state_dict inputs', () => {
     expect(() => convertSync(fixture('mnist-1bit.pt'), { fileName: 'm.pt', graph: fixture('mnist-1bit.pt'), graphFileName: 'g.pt' })).toThrow(
       new WrongFileError('The graph g.pt is a PyTorch checkpoint (zip, torch ≥ 1.6), not an ONNX model.'),
     );
-    expect(() => convertSync(onnx, { fileName: 'm.onnx', graph: onnx })).toThrow(new RangeError('m.onnx is already an ONNX model; a graph is only used with a PyTorch or safetensors state_dict.'));
+    expect(() => convertSync(onnx, { fileName: 'm.onnx', graph: onnx })).toThrow(new UsageError('m.onnx is already an ONNX model; a graph is only used with a PyTorch or safetensors state_dict.'));
   });
 });

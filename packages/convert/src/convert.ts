@@ -6,7 +6,7 @@
  * report of what happened to each weight. Apps call this and only move bytes and print.
  */
 import { writeContainer } from '@onebit/container';
-import { UnsupportedError, WrongFileError, type ReaderLimits } from '@onebit/core';
+import { UnsupportedError, WrongFileError, type ReaderLimits, UsageError } from '@onebit/core';
 import { binaryGraphToOnnx, decodeModel, type BinaryGraph, encodeModel, resolveExternalData, type OnnxModel, type ReadExternalFile } from '@onebit/onnx';
 import { formatBinarizationReport, formatStateDictMatch, type BinarizationReport, type StateDictMatch } from '@onebit/onnx-binarize';
 import { readMat, type MatFile } from '@onebit/mat';
@@ -115,7 +115,7 @@ const OPTION_FLAGS: Record<keyof ImportOptions | 'graph', string> = { opset: '--
 function recordPreprocess(graph: BinaryGraph, preprocess: string, fileName: string): BinaryGraph {
   const recorded = graph.model.metadata[PREPROCESS_KEY];
   if (recorded !== undefined && recorded !== preprocess) {
-    throw new RangeError(`${fileName} already records preprocessing '${recorded}' in its ${PREPROCESS_KEY} metadata, not '${preprocess}'; leave out --preprocess to keep it.`);
+    throw new UsageError(`${fileName} already records preprocessing '${recorded}' in its ${PREPROCESS_KEY} metadata, not '${preprocess}'; leave out --preprocess to keep it.`);
   }
   return { ...graph, model: { ...graph.model, metadata: { ...graph.model.metadata, [PREPROCESS_KEY]: preprocess } } };
 }
@@ -123,9 +123,9 @@ function recordPreprocess(graph: BinaryGraph, preprocess: string, fileName: stri
 function convertDecoded(bytes: Uint8Array, format: ModelFormat, decoded: { onnx?: OnnxModel; graph?: OnnxModel; mat?: MatFile }, options: ConvertOptions): ConvertResult {
   const fileName = options.fileName ?? 'the file';
   const to = options.to ?? 'onnx';
-  if (to !== 'onnx' && to !== 'onebit') throw new RangeError(`The output must be 'onnx' or 'onebit', not '${String(to)}'.`);
+  if (to !== 'onnx' && to !== 'onebit') throw new UsageError(`The output must be 'onnx' or 'onebit', not '${String(to)}'.`);
   const weights = options.weights ?? 'packed';
-  if (weights !== 'packed' && weights !== 'float') throw new RangeError(`--weights must be 'packed' or 'float', not '${String(weights)}'.`);
+  if (weights !== 'packed' && weights !== 'float') throw new UsageError(`--weights must be 'packed' or 'float', not '${String(weights)}'.`);
   const importOptions: ImportOptions = {
     ...(options.opset !== undefined ? { opset: options.opset } : {}),
     ...(options.scale !== undefined ? { scale: options.scale } : {}),
@@ -140,7 +140,7 @@ function convertDecoded(bytes: Uint8Array, format: ModelFormat, decoded: { onnx?
   if (!importer) throw new UnsupportedError(`${fileName} is a ${FORMAT_NAMES[format]}, which no onebit importer reads.`);
   const given = [...(Object.keys(importOptions) as (keyof ImportOptions)[]).filter((k) => !isDefault(k, importOptions)), ...(decoded.graph ? (['graph'] as const) : [])];
   const unused = given.filter((k) => !importer.uses.includes(k));
-  if (unused.length) throw new RangeError(`${unused.map((k) => OPTION_FLAGS[k]).join(', ')} ${unused.length === 1 ? 'does' : 'do'} not apply to ${importer.name} (${fileName}).`);
+  if (unused.length) throw new UsageError(`${unused.map((k) => OPTION_FLAGS[k]).join(', ')} ${unused.length === 1 ? 'does' : 'do'} not apply to ${importer.name} (${fileName}).`);
   const read = importer.read(input);
   const imported = options.preprocess === undefined ? read : { ...read, graph: recordPreprocess(read.graph, options.preprocess, fileName) };
 

@@ -1,14 +1,17 @@
 /**
  * onebit's typed errors. Every message is one sentence that names the bad value and where it is
  * (a byte offset or a tensor name); the structured fields carry the same facts for programs.
- * Caller mistakes (wrong argument types or ranges) use the built-in TypeError/RangeError instead.
+ * Caller mistakes an end user can make (option values) are UsageError; internal argument checks
+ * use the built-in TypeError/RangeError, which reaching a user means a bug in onebit (exit-status.ts).
  */
 
 /**
  * A mistake in how onebit was called, not in the data: an unknown flag or command, a missing or
  * invalid option, an output extension that does not match the format written. The CLI exits 2.
+ * It is a RangeError (the call's value is outside what is allowed), so code catching RangeError for
+ * bad arguments still catches it; unlike a bare RangeError it says the caller, not onebit, is at fault.
  */
-export class UsageError extends Error {
+export class UsageError extends RangeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'UsageError';

@@ -13,3 +13,4 @@ export * from './pillow-resize.js';
 export * from './preprocess.js';
 export * from './image-geometry.js';
 export * from './tensor-budget.js';
+export * from './exit-status.js';

@@ -6,6 +6,7 @@
  * shorter side, centre crop), applied to the uint8 pixels before normalising (see image-geometry.ts).
  * A converted model names its preset in the ONNX metadata key `onebit.preprocess`.
  */
+import { UsageError } from './errors.js';
 import { pixelTables } from './pixel-tables.js';
 
 export interface PreprocessPreset {
@@ -60,7 +61,7 @@ export function customPreprocess(base: PreprocessPreset, overrides: PreprocessOv
   const changes: string[] = [];
   const check = (values: readonly number[] | undefined, what: string, positive: boolean): void => {
     if (values === undefined) return;
-    if (values.length < 1 || values.some((v) => !Number.isFinite(v) || (positive && v <= 0))) throw new RangeError(`--${what} must be finite${positive ? ' positive' : ''} numbers, got [${values.join(', ')}].`);
+    if (values.length < 1 || values.some((v) => !Number.isFinite(v) || (positive && v <= 0))) throw new UsageError(`--${what} must be finite${positive ? ' positive' : ''} numbers, got [${values.join(', ')}].`);
     changes.push(`${what} [${values.join(', ')}]`);
   };
   check(overrides.mean, 'mean', false);
@@ -68,7 +69,7 @@ export function customPreprocess(base: PreprocessPreset, overrides: PreprocessOv
   for (const [key, flag] of [['resize', 'size'], ['crop', 'crop']] as const) {
     const v = overrides[key];
     if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`--${flag} must be a positive integer, got ${v}.`);
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${flag} must be a positive integer, got ${v}.`);
     changes.push(`${flag} ${v}`);
   }
   if (changes.length === 0) return base;
@@ -91,7 +92,7 @@ export function preprocessNames(): string[] {
 /** The preset called `name`; a RangeError lists the known names otherwise. */
 export function getPreprocess(name: string): PreprocessPreset {
   const p = presets.get(name);
-  if (!p) throw new RangeError(`Unknown preprocessing "${name}"; known: ${preprocessNames().join(', ')}.`);
+  if (!p) throw new UsageError(`Unknown preprocessing "${name}"; known: ${preprocessNames().join(', ')}.`);
   return p;
 }
 

@@ -5,7 +5,7 @@
  * will take — element count × bytes per element of the decoded type — and refuse it first. The
  * LimitError names what was refused, the figure, the limit and the option that raises it.
  */
-import { LimitError } from './errors.js';
+import { LimitError, UsageError } from './errors.js';
 
 /**
  * The reader limits a user may raise through the conversion API (`limits` of convert/inspectModel)
@@ -35,7 +35,7 @@ export class TensorBudget {
 
   /** `limit` in bytes; `option` is the reader option that sets it, named in the error. */
   constructor(readonly limit: number, readonly option = 'maxTensorBytes') {
-    if (!(limit >= 0)) throw new RangeError(`${option} must be a non-negative number of bytes, not ${limit}.`);
+    if (!(limit >= 0)) throw new UsageError(`${option} must be a non-negative number of bytes, not ${limit}.`);
     this.left = limit;
   }
 

@@ -2,3 +2,4 @@
 export * from './shared-dir.js';
 export * from './assets.js';
 export * from './resolve.js';
+export * from './read-input.js';

@@ -4,7 +4,7 @@
  * the entry's inference session, then store URL downloads in the cache. The entry supplies the
  * backend, the cache and how a non-URL source is read.
  */
-import { DEFAULT_MAX_IMAGE_PIXELS, describeWrongFile, sentenceCase } from '@onebit/core';
+import { DEFAULT_MAX_IMAGE_PIXELS, describeWrongFile, sentenceCase, UsageError } from '@onebit/core';
 import { containerToOnnxBytes, isContainer } from './container-source.js';
 import { ENGINE_BACKEND_NAME, engineSession } from './engine-session.js';
 import { MissingDependencyError, ModelLoadError } from './errors.js';
@@ -63,13 +63,13 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   const facts = inspectModelBytes(onnx, name);
   const { input, output, shape, classes } = imageShape(facts, name);
   const labels = options.labels ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
-  if (labels.length !== classes) throw new RangeError(`${labels.length} labels were given for a model with ${classes} classes.`);
+  if (labels.length !== classes) throw new UsageError(`${labels.length} labels were given for a model with ${classes} classes.`);
   const preprocessName = options.preprocess ?? facts.metadata['onebit.preprocess'];
-  if (preprocessName === undefined) throw new RangeError(`${name} has no onebit.preprocess metadata; pass the preprocess option (${preprocessNames().map((n) => `'${n}'`).join(', ')} or parameters).`);
+  if (preprocessName === undefined) throw new UsageError(`${name} has no onebit.preprocess metadata; pass the preprocess option (${preprocessNames().map((n) => `'${n}'`).join(', ')} or parameters).`);
   const preprocess = preprocessPreset(preprocessName);
   if (preprocess.crop !== undefined && (preprocess.crop !== shape[1] || preprocess.crop !== shape[2])) {
     const why = `preprocessing "${preprocess.name}" crops ${preprocess.crop}×${preprocess.crop} but ${name.charAt(0).toLowerCase()}${name.slice(1)} takes ${shape[2]}×${shape[1]} inputs`;
-    if (options.preprocess !== undefined) throw new RangeError(`The preprocess option does not fit: ${why}.`);
+    if (options.preprocess !== undefined) throw new UsageError(`The preprocess option does not fit: ${why}.`);
     throw new ModelLoadError(`The model's onebit.preprocess metadata does not fit: ${why}.`);
   }
   const maxImagePixels = options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '@onebit/core';
 import { FetchError, ImageDecodeError, InputSizeError, loadModel, ModelLoadError, type NodeModel } from './node.js';
 import { softmax } from './ranking.js';
 import { loadFixture, type Fixture } from './test-model.fixture.js';
@@ -210,10 +211,11 @@ describe('typed errors', () => {
     await expect(loadModel(`http://127.0.0.1:${port}/missing.onnx`, { cache: false })).rejects.toThrow(FetchError);
   });
 
-  it('BAD CALL: labels of the wrong length and an unknown preprocessing are RangeErrors', async () => {
-    await expect(loadModel(fx.model, { labels: ['a', 'b'] })).rejects.toThrow(new RangeError('2 labels were given for a model with 10 classes.'));
-    await expect(loadModel(fx.model, { preprocess: 'imagenet' })).rejects.toThrow(new RangeError('The preprocess option does not fit: preprocessing "imagenet" crops 224×224 but the 4207585-byte model takes 32×32 inputs.'.replace('4207585', String(fx.model.length))));
+  it('BAD CALL: labels of the wrong length and an unknown preprocessing are UsageErrors (RangeErrors that name the caller\'s mistake)', async () => {
+    await expect(loadModel(fx.model, { labels: ['a', 'b'] })).rejects.toThrow(new UsageError('2 labels were given for a model with 10 classes.'));
+    await expect(loadModel(fx.model, { preprocess: 'imagenet' })).rejects.toThrow(new UsageError('The preprocess option does not fit: preprocessing "imagenet" crops 224×224 but the 4207585-byte model takes 32×32 inputs.'.replace('4207585', String(fx.model.length))));
     await expect(loadModel(fx.model, { preprocess: 'nope' })).rejects.toThrow(/^Unknown preprocessing "nope"; known: /);
+    await expect(loadModel(fx.model, { preprocess: 'nope' })).rejects.toBeInstanceOf(UsageError);
     await expect(model.classify(fx.images[0]!, { topK: 0 })).rejects.toThrow(RangeError);
   });
 });

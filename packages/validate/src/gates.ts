@@ -5,6 +5,7 @@
  * and between runtimes). Each gate gives a check with the measured value, the limit and one line
  * saying why it failed; cross-runtime tolerances are checks too. The CLI only prints them.
  */
+import { UsageError } from '@onebit/core';
 import { RUNTIME_MAX_REL_LOGIT_DIFF, type RuntimePairParity } from './cross-runtime.js';
 
 export interface Check {
@@ -40,14 +41,14 @@ const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 export function parseErrorBound(text: string): { op: '<=' | '<'; limit: number } {
   const m = /^\s*(<=|<|≤)?\s*([0-9]*\.?[0-9]+)\s*(%?)\s*$/.exec(text);
   const limit = m ? Number(m[2]) / (m[3] ? 100 : 1) : NaN;
-  if (!m || !(limit >= 0 && limit <= 1)) throw new RangeError(`--expect-top1-error must look like '<=0.039' or '<=3.9%' (a fraction 0..1), got '${text}'.`);
+  if (!m || !(limit >= 0 && limit <= 1)) throw new UsageError(`--expect-top1-error must look like '<=0.039' or '<=3.9%' (a fraction 0..1), got '${text}'.`);
   return { op: m[1] === '<' ? '<' : '<=', limit };
 }
 
 /** Parses "0.5pp" or "0.5" (percentage points). */
 export function parsePercentagePoints(text: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+)\s*(pp)?\s*$/.exec(text);
-  if (!m) throw new RangeError(`--max-drop-vs needs a drop in percentage points like '0.5pp', got '${text}'.`);
+  if (!m) throw new UsageError(`--max-drop-vs needs a drop in percentage points like '0.5pp', got '${text}'.`);
   return Number(m[1]);
 }
 
@@ -55,7 +56,7 @@ export function parsePercentagePoints(text: string): number {
 export function parseFraction(text: string, flag: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+)\s*(%?)\s*$/.exec(text);
   const v = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
-  if (!(v >= 0 && v <= 1)) throw new RangeError(`${flag} must be a fraction between 0 and 1 (or a percentage), got '${text}'.`);
+  if (!(v >= 0 && v <= 1)) throw new UsageError(`${flag} must be a fraction between 0 and 1 (or a percentage), got '${text}'.`);
   return v;
 }
 

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FormatError, allocate } from '@onebit/core';
+import { FormatError, allocate, UsageError } from '@onebit/core';
 import type { DataDigest, ImageSet } from './image-set.js';
 import { checkReadRange, type ImageSource } from './image-source.js';
 import { sha256Hex } from './report-identity.js';
@@ -122,7 +122,7 @@ export async function openImageFolder(dir: string, options: Omit<ImageFolderOpti
   const classesPath = findBeside(dir, ['classes.txt']);
   const classNames = classesPath ? parseClassList(await readFile(classesPath, 'utf8'), classesPath) : undefined;
   const crop = options.geometry.crop;
-  if (crop === undefined) throw new RangeError(`An image folder needs a centre crop size so that every image has the same shape; ${dir} was given none.`);
+  if (crop === undefined) throw new UsageError(`An image folder needs a centre crop size so that every image has the same shape; ${dir} was given none.`);
   const channels = options.geometry.channels ?? 3;
   const size = channels * crop * crop;
   const n = entries.length;

@@ -3,6 +3,7 @@
  * images (1-based), the first `total % n` blocks one image longer, so the blocks tile [0, total)
  * in order and merging them in shard order gives back the unsharded image order.
  */
+import { UsageError } from '@onebit/core';
 
 export interface Shard {
   /** 1-based shard number. */
@@ -15,7 +16,7 @@ export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new RangeError(`--shard must be i/n with 1 ≤ i ≤ n, got '${text}'.`);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n, got '${text}'.`);
   return { index, count };
 }
 

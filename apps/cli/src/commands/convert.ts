@@ -3,6 +3,7 @@
  * convert() of @onebit/convert (which holds all the routing), writes the result atomically and
  * prints the summary and what happened to every weight.
  */
+import { readInput } from '@onebit/data';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { convert, formatSummary, type ConvertOptions } from '@onebit/convert';
@@ -11,7 +12,6 @@ import { UsageError } from '@onebit/core';
 import { getPreprocess, preprocessNames } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
 import { confinedReader } from '@onebit/onnx/confined-reader';
-import { readInput } from '../read-input.js';
 import { addReaderLimitOptions, readerLimits, type ReaderLimitFlags } from '../reader-limit-flags.js';
 
 interface ConvertFlags extends ReaderLimitFlags {
@@ -73,9 +73,9 @@ export function registerConvert(program: Command): void {
     .action(async (input: string, opts: ConvertFlags) => {
       // The output's extension picks the format written; any other extension would be a lie about its content.
       if (!/\.(onnx|onebit)$/.test(opts.output)) throw new UsageError(`-o ${opts.output} must end in .onnx (an ONNX model) or .onebit (the bit-packed container): the extension says which format is written.`);
-      if (opts.weights !== 'packed' && opts.weights !== 'float') throw new RangeError(`--weights must be 'packed' or 'float', not '${opts.weights}'.`);
+      if (opts.weights !== 'packed' && opts.weights !== 'float') throw new UsageError(`--weights must be 'packed' or 'float', not '${opts.weights}'.`);
       const opset = Number(opts.opset);
-      if (!Number.isInteger(opset) || opset < 7 || opset > 17) throw new RangeError(`--opset must be an integer from 7 to 17, not '${opts.opset}'.`);
+      if (!Number.isInteger(opset) || opset < 7 || opset > 17) throw new UsageError(`--opset must be an integer from 7 to 17, not '${opts.opset}'.`);
       const scale = parseScaleRule(opts.scale);
       if (opts.preprocess !== undefined) getPreprocess(opts.preprocess);
       const limits = readerLimits(opts);

@@ -7,10 +7,9 @@
  */
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { resolveAsset, resolveAssetLocal } from '@onebit/data';
+import { resolveAsset, resolveAssetLocal, readInput } from '@onebit/data';
 import { convert, formatSummary } from '@onebit/convert';
 import { writeFileAtomic } from '../atomic-write.js';
-import { readInput } from '../read-input.js';
 import { UsageError } from '@onebit/core';
 import { positiveInt, printReport, validateFile } from './validate.js';
 

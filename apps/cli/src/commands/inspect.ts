@@ -4,13 +4,13 @@
  * download bytes, float32 bytes in memory after decoding, and the ratio to the 1-bit floor — for
  * the .onebit container and, side by side, the packed and the float ONNX of the same model.
  */
+import { readInput } from '@onebit/data';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError, type ReaderLimits } from '@onebit/core';
 import { formatSizeReport, sizeReport } from '@onebit/container';
 import { inspectModel, modelForms } from '@onebit/convert';
 import { compressedSizes, COMPRESSION_LABEL, SAMPLE_EVERY } from '../compressed-sizes.js';
-import { readInput } from '../read-input.js';
 import { addReaderLimitOptions, readerLimits, type ReaderLimitFlags } from '../reader-limit-flags.js';
 
 export function registerInspect(program: Command): void {

@@ -6,11 +6,11 @@
  * --min-agreement, --max-drop-vs) apply to the merged numbers and exit 1 when one fails; --junit
  * writes one test case per check, so a CI matrix gates once, on all its shards together.
  */
+import { readInput } from '@onebit/data';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { checkBaseline, evaluateGates, formatReportJson, mergeReports, parseReportJson, toJUnit } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
-import { readInput } from '../read-input.js';
 import { gateSpec, printReport } from './validate.js';
 
 export function registerReport(program: Command): void {

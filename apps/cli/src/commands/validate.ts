@@ -8,9 +8,9 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { FormatError, UsageError } from '@onebit/core';
+import { FormatError, ModelError, UsageError } from '@onebit/core';
 import { convertSync, detectFormat } from '@onebit/convert';
-import { resolveAsset } from '@onebit/data';
+import { resolveAsset, readInput } from '@onebit/data';
 import { decodeModel } from '@onebit/onnx';
 import {
   RUNTIMES, checkBaseline, customPreprocess, describeGeometry, evaluateGates, formatReportJson, getPreprocess, misclassified, openImageSet, parseErrorBound, parseFraction,
@@ -19,7 +19,6 @@ import {
 } from '@onebit/validate';
 import { writeFileAtomic } from '../atomic-write.js';
 import { progressBar } from '../progress.js';
-import { readInput } from '../read-input.js';
 import { TOOL } from '../version.js';
 
 export interface ValidateCommandOptions {
@@ -87,18 +86,18 @@ export function registerValidate(program: Command): void {
     });
 }
 
-/** `value` as a positive integer (undefined stays undefined); a RangeError (exit 2) otherwise. */
+/** `value` as a positive integer (undefined stays undefined); a UsageError (exit 2) otherwise. */
 export function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${flag} must be a positive integer, not '${value}'.`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, not '${value}'.`);
   return n;
 }
 
 function numberList(value: string | undefined, flag: string): number[] | undefined {
   if (value === undefined) return undefined;
   const list = value.split(',').map((s) => Number(s.trim()));
-  if (list.some((v) => !Number.isFinite(v))) throw new RangeError(`${flag} must be comma-separated numbers, not '${value}'.`);
+  if (list.some((v) => !Number.isFinite(v))) throw new UsageError(`${flag} must be comma-separated numbers, not '${value}'.`);
   return list;
 }
 
@@ -115,7 +114,7 @@ export function gateSpec(opts: Pick<ValidateCommandOptions, 'expectTop1Error' | 
   if (opts.expectTop1Error !== undefined) spec.expectTop1Error = parseErrorBound(opts.expectTop1Error);
   if (opts.maxDropVs !== undefined) {
     const [file, pp, ...extra] = opts.maxDropVs;
-    if (file === undefined || pp === undefined || extra.length) throw new RangeError(`--max-drop-vs takes a report file and a drop like '0.5pp', got '${opts.maxDropVs.join(' ')}'.`);
+    if (file === undefined || pp === undefined || extra.length) throw new UsageError(`--max-drop-vs takes a report file and a drop like '0.5pp', got '${opts.maxDropVs.join(' ')}'.`);
     const maxDropPp = parsePercentagePoints(pp);
     const report = parseReportJson(new TextDecoder().decode(readInput(file, '--max-drop-vs report')), basename(file));
     spec.maxDropVs = { name: basename(file), referenceTop1Error: report.top1Error, maxDropPp };
@@ -127,7 +126,7 @@ export function gateSpec(opts: Pick<ValidateCommandOptions, 'expectTop1Error' | 
 
 export async function validateFile(modelPath: string, opts: ValidateCommandOptions): Promise<ValidateFileReport> {
   const runtimes: RuntimeName[] = opts.runtime === 'all' ? [...RUNTIMES] : [opts.runtime as RuntimeName];
-  if (!RUNTIMES.includes(runtimes[0]!)) throw new RangeError(`--runtime must be ${RUNTIMES.join(', ')} or all, not '${opts.runtime}'.`);
+  if (!RUNTIMES.includes(runtimes[0]!)) throw new UsageError(`--runtime must be ${RUNTIMES.join(', ')} or all, not '${opts.runtime}'.`);
   const gates = gateSpec(opts);
   const input = readInput(modelPath, 'model');
   // A .onebit container is validated as the packed ONNX model it converts to (in memory, bit-exact).
@@ -136,6 +135,10 @@ export async function validateFile(modelPath: string, opts: ValidateCommandOptio
   const preprocessName = opts.preprocess ?? metadata['onebit.preprocess'];
   if (preprocessName === undefined) {
     throw new UsageError(`${basename(modelPath)} records no preprocessing (no onebit.preprocess metadata), so pass the one it was trained with: --preprocess ${preprocessNames().join('|')}.`);
+  }
+  if (opts.preprocess === undefined && !preprocessNames().includes(preprocessName)) {
+    // Read from the model, so bad data (exit 1), not a bad flag.
+    throw new ModelError(`${basename(modelPath)} records preprocessing "${preprocessName}" in its onebit.preprocess metadata, which is not one of ${preprocessNames().join(', ')}; pass the one it was trained with: --preprocess ${preprocessNames().join('|')}.`);
   }
   const base = getPreprocess(preprocessName);
   const mean = numberList(opts.mean, '--mean');

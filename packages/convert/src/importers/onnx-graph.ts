@@ -4,7 +4,7 @@
  * + scale (liftBinaryWeights); then @onebit/onnx-binarize applies the layer policy and scale rule,
  * keeping weights that are already ±a losslessly.
  */
-import { ModelError, UnsupportedError } from '@onebit/core';
+import { ModelError, UnsupportedError, UsageError } from '@onebit/core';
 import { stateDictOf, STATE_DICT_FORMATS } from './state-dict.js';
 import { liftBinaryWeights, WEIGHTS_METADATA_KEY, type OnnxModel } from '@onebit/onnx';
 import { applyStateDict, binarizeOnnxModel, type StateDictMatch } from '@onebit/onnx-binarize';
@@ -21,7 +21,7 @@ export const onnxGraphImporter: Importer = {
     let source: OnnxModel;
     let stateDict: StateDictMatch | undefined;
     if (format === 'onnx') {
-      if (graph) throw new RangeError(`${fileName} is already an ONNX model; a graph is only used with a PyTorch or safetensors state_dict.`);
+      if (graph) throw new UsageError(`${fileName} is already an ONNX model; a graph is only used with a PyTorch or safetensors state_dict.`);
       source = onnx!;
     } else {
       if (!graph) throw new UnsupportedError(`${fileName} is a ${FORMAT_NAMES[format]}, which holds weights but no graph; pass the ONNX graph exported from the same model (onebit convert ${fileName} --graph model.onnx).`);

@@ -1,12 +1,13 @@
 /**
- * Reads an input file for a command, turning "no such file" and "is a directory" into one-line
- * errors that name the path.
+ * Reads an input file named on a command line (the CLI's and the example service's), turning "no
+ * such file" and "is a directory" into one-line typed errors that name the path.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { OnebitError } from '@onebit/core';
 
 export class InputFileError extends OnebitError {}
 
+/** The bytes of `path`; `what` names the file in the error ("model", "--labels"). @throws InputFileError if it is missing or a directory. */
 export function readInput(path: string, what = 'input'): Uint8Array {
   let stat;
   try {
