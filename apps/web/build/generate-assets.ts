@@ -6,6 +6,7 @@
  * authors' plain 20-4 CIFAR-100 net, packed, as a second model the page can switch to (its 100
  * CIFAR-100 fine label names and its onnxruntime-node top-1 on the same 20 images).
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
@@ -43,6 +44,8 @@ export interface ModelChoice {
   /** True when the bundled samples' labels are this model's classes (CIFAR-10); only then is accuracy meaningful. */
   readonly scoresSampleLabels: boolean;
   readonly binaryWeights: number;
+  /** SHA-256 (hex) of the model file as built: the page pins it (expectedSha256), so a cached or served copy of other bytes is refused. */
+  readonly sha256: string;
   /** onnxruntime-node's top-1 class for each bundled sample, in sample order. */
   readonly nodeTop1: readonly number[];
 }
@@ -58,6 +61,8 @@ export interface AppData {
   readonly samples: readonly Sample[];
   readonly models: readonly ModelChoice[];
 }
+
+const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export interface GeneratedAssets {
   readonly files: ReadonlyMap<string, Uint8Array | string>;
@@ -128,7 +133,7 @@ export async function generateAssets(log: (line: string) => void = () => {}): Pr
     nodeRuntime: runtime,
     samples,
     models: [
-      { id: 'wrn20-10', file: MODEL_FILE, name: modelName, classes, scoresSampleLabels: true, binaryWeights: packed.summary.binaryWeights, nodeTop1: top1 },
+      { id: 'wrn20-10', file: MODEL_FILE, name: modelName, classes, scoresSampleLabels: true, binaryWeights: packed.summary.binaryWeights, sha256: sha256Hex(packed.bytes), nodeTop1: top1 },
       {
         id: 'plain20-4',
         file: PLAIN_MODEL_FILE,
@@ -136,6 +141,7 @@ export async function generateAssets(log: (line: string) => void = () => {}): Pr
         classes: CIFAR100_CLASSES,
         scoresSampleLabels: false,
         binaryWeights: plain.summary.binaryWeights,
+        sha256: sha256Hex(plain.bytes),
         nodeTop1: plainTop1,
       },
     ],

@@ -8,6 +8,7 @@
  * a reload with the network cut still works (service worker + Cache Storage). A screenshot of the
  * result page is saved to test-results/web-validate.png.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -47,6 +48,10 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+  });
+
+  it('records each bundled model\'s SHA-256 in app-data.json, which the page pins when it loads the model', () => {
+    for (const m of data.models) expect(m.sha256).toBe(createHash('sha256').update(readFileSync(join(outDir, m.file))).digest('hex'));
   });
 
   it('classifies the 20 bundled CIFAR-10 images with the same top-1 as onnxruntime-node', async () => {
@@ -122,8 +127,8 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     await context.setOffline(true);
     await page.reload();
     await page.locator('#model-status[data-state="ready"]').waitFor({ timeout: 90_000 });
-    // The runtime tried to revalidate the cached model, could not reach the server, and says so.
-    expect(await page.locator('#model-status').textContent()).toContain('from the offline cache; the server could not be reached to check it is current');
+    // The page pins the model to the SHA-256 its build recorded: the cached copy has it, so it is used without asking the server.
+    expect(await page.locator('#model-status').textContent()).toContain('from the offline cache, checked by its SHA-256');
     await context.close();
   }, 240_000);
 });

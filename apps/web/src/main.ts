@@ -133,8 +133,12 @@ function classesText(c: ModelChoice): string {
   return c.classes.length === 100 ? '100 CIFAR-100 classes (fine labels)' : `${c.classes.length} CIFAR-10 classes`;
 }
 
-/** Disposes the current model and loads `next` in the worker, with download progress. */
-async function loadChoice(classifier: ReturnType<typeof createWorkerClassifier>, next: ModelChoice): Promise<void> {
+/**
+ * Disposes the current model and loads `next` in the worker, with download progress. The model is
+ * pinned to the SHA-256 the build recorded (a cached or served copy of other bytes is refused with
+ * ModelIntegrityError), and the cache keeps at most `cachedModels` entries (the models this page offers).
+ */
+async function loadChoice(classifier: ReturnType<typeof createWorkerClassifier>, next: ModelChoice, cachedModels: number): Promise<void> {
   validateButton.disabled = true;
   modelSelect.disabled = true;
   status.dataset['state'] = 'loading';
@@ -151,6 +155,8 @@ async function loadChoice(classifier: ReturnType<typeof createWorkerClassifier>,
   progress.value = 0;
   const loaded = await classifier.loadModel(next.file, {
     labels: [...next.classes],
+    expectedSha256: next.sha256,
+    cacheLimits: { maxEntries: cachedModels },
     wasmPaths: new URL('ort/', document.baseURI).href,
     onProgress: (received, total) => {
       progress.max = total ?? received;
@@ -186,10 +192,10 @@ async function start(): Promise<void> {
 
   const worker = new Worker(new URL('./classifier.worker.ts', import.meta.url), { type: 'module' });
   const classifier = createWorkerClassifier(worker);
-  await loadChoice(classifier, data.models[0]!);
+  await loadChoice(classifier, data.models[0]!, data.models.length);
   modelSelect.addEventListener('change', () => {
     const next = data.models.find((m) => m.id === modelSelect.value)!;
-    busy = busy.then(() => loadChoice(classifier, next)).catch((e: unknown) => fail('The model could not be loaded', e));
+    busy = busy.then(() => loadChoice(classifier, next, data.models.length)).catch((e: unknown) => fail('The model could not be loaded', e));
   });
   validateButton.addEventListener('click', () => {
     if (!model || !choice) return;
