@@ -91,6 +91,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     expect(await page.locator('#validate-summary').getAttribute('data-correct')).toBe('20');
     expect(await page.locator('#validate-summary').getAttribute('data-agree')).toBe('20');
 
+    // The onebit engine runs it, threaded (the preview server makes the page cross-origin
+    // isolated), and the memory shown is the engine's measured WebAssembly memory.
+    const info = await page.locator('#model-info').textContent();
+    expect(info).toMatch(/onebit engine \(WebAssembly SIMD, [2-4] threads\) in a Web Worker/);
+    expect(info).toMatch(/Memory \(WebAssembly, measured; weights at 1 bit\)\d/);
     mkdirSync(join(appDir, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(appDir, 'test-results', 'web-validate.png'), fullPage: true });
     expect(pageErrors).toEqual([]);

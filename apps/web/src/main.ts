@@ -107,7 +107,7 @@ function renderSamples(data: AppData): HTMLImageElement[] {
 function renderInfo(m: BrowserModel): void {
   const i = m.info;
   const rows: [string, string][] = [
-    ['Runtime', `${i.backend} in a Web Worker${crossOriginIsolated ? ' (threads available)' : ''}`],
+    ['Runtime', `${i.backend} in a Web Worker${crossOriginIsolated && !i.backend.startsWith('onebit engine') ? ' (threads available)' : ''}`],
     ['Downloaded', i.fromCache ? `0 B (from the cache, ${formatBytes(i.modelBytes)} stored)` : formatBytes(i.bytesDownloaded)],
     ['Binary weights', i.weights.toLocaleString('en')],
     ['Bits per weight (file)', i.bitsPerWeight.toFixed(3)],

@@ -10,7 +10,8 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 /** A one-sentence description of why `bytes` is obviously not a model, or undefined. */
 export function describeWrongFile(bytes: Uint8Array, name = 'the file'): string | undefined {
   if (bytes.length === 0) return `${name} is empty (0 bytes).`;
-  const head = decoder.decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart();
+  // A copy (slice), since browsers' TextDecoder refuses views of shared memory.
+  const head = decoder.decode(bytes.slice(0, 512)).replace(/^\uFEFF/, '').trimStart();
   if (head.startsWith('version https://git-lfs.github.com/spec/')) {
     const size = /\nsize (\d+)/.exec(head)?.[1];
     return `${name} is a Git LFS pointer${size ? ` to a ${size}-byte object` : ''}, not the model itself; run \`git lfs pull\` or download the real file.`;

@@ -1,12 +1,15 @@
 /**
  * The engine's figures beside their baselines, measured in one run on this machine (issue 17's
  * targets): images/s of the packed MATLAB WRN-20-10 in the engine (1 thread, and 2 with
- * worker_threads) vs onnxruntime-web wasm and onnxruntime-node at the same thread counts in Node; peak RSS of a process that loads the model
- * and classifies 100 CIFAR-10 images, engine vs onnxruntime-node; resident binary-weight bytes ÷
- * the 1-bit floor; the engine's .wasm sizes gzipped (single-threaded and shared-memory builds). Every configuration runs in its own process
- * (peak RSS is per process; onnxruntime-web's thread count is process-global), does one warm-up
- * batch, then times run() calls only. Run after `npm run build`: `npm run bench`.
- * Env: ONEBIT_BENCH_ENGINE_IMAGES (default 50), batch 25.
+ * worker_threads) vs onnxruntime-web wasm and onnxruntime-node at the same thread counts in Node;
+ * peak RSS of a process that loads the model (loadEngineInto) and classifies 100 CIFAR-10 images,
+ * engine vs onnxruntime-node, beside an empty Node's; resident binary-weight bytes ÷ the 1-bit
+ * floor; the engine's .wasm sizes gzipped; in Chromium, images/s of the engine (Web Worker, nested
+ * workers for threads) vs onnxruntime-web wasm at 1 and 2 threads, and each page's gzipped
+ * download (JS + wasm + model). Every Node configuration runs in its own process (peak RSS is per
+ * process; onnxruntime-web's thread count is process-global), every Chromium one in its own
+ * browser; each does one warm-up batch, then times run() calls only.
+ * Run after `npm run build`: `npm run bench`. Env: ONEBIT_BENCH_ENGINE_IMAGES (default 50), batch 25.
  */
 // Only what a child (the measured process) needs is imported statically; main() imports the rest,
 // so a child's peak RSS holds no modules the script it stands for would not load.
@@ -97,16 +100,49 @@ async function child(kind, threads, modelPath, n) {
   process.stdout.write(JSON.stringify({ imagesPerSecond: (n * 1000) / ms, peakRssBytes: peakRss(), memory }));
 }
 
+/** Peak RSS of a Node process that does nothing (the floor under every figure above). */
+async function nodeAlone() {
+  const { execFileSync } = await import('node:child_process');
+  const status = execFileSync(process.execPath, ['-e', "process.stdout.write(require('fs').readFileSync('/proc/self/status', 'utf8'))"], { encoding: 'utf8' });
+  return Number(/^VmHWM:\s*(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+}
+
 async function run(kind, threads, modelPath, n) {
   const { execFileSync } = await import('node:child_process');
   const out = execFileSync(process.execPath, [self, '--child', kind, String(threads), modelPath, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out);
 }
 
+/**
+ * images/s of one Chromium runner (@onebit/validate's: the engine in a Web Worker, or
+ * onnxruntime-web wasm), timing run() calls after a warm-up batch; each call includes the page
+ * fetching the batch and returning the logits, the same for both.
+ */
+async function chromiumRow(runner, modelPath, n) {
+  const fd = openSync(cifarPath, 'r');
+  try {
+    await runner.run(images(fd, 0, BATCH), [BATCH, 3, 32, 32]);
+    let ms = 0;
+    for (let start = 0; start < n; start += BATCH) {
+      const x = images(fd, start, BATCH);
+      const t0 = performance.now();
+      await runner.run(x, [BATCH, 3, 32, 32]);
+      ms += performance.now() - t0;
+    }
+    return { name: runner.name, imagesPerSecond: (n * 1000) / ms, download: await runner.pageDownload() };
+  } finally {
+    closeSync(fd);
+    await runner.dispose();
+  }
+}
+
 async function main() {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { gzipSync } = await import('node:zlib');
+  const { loadavg } = await import('node:os');
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+  const loadBefore = load();
   let convertSync;
   try {
     ({ convertSync } = await import('@onebit/convert'));
@@ -128,14 +164,14 @@ async function main() {
   const node1 = await run('node', 1, modelPath, n);
   const node2 = await run('node', 2, modelPath, n);
   const ips = (r) => r.imagesPerSecond.toFixed(2);
-  console.log(`@onebit/engine on the packed WRN-20-10 (MATLAB release), CIFAR-10 test images 0–${n - 1}, batch ${BATCH}, warm-up batch excluded; each row is its own process`);
+  console.log(`@onebit/engine on the packed WRN-20-10 (MATLAB release), CIFAR-10 test images 0–${n - 1}, batch ${BATCH}, warm-up batch excluded; each row is its own process; load average at the start ${loadBefore}`);
   console.log(`images/s  engine 1 thread ${ips(engine)}, 2 threads ${ips(engine2)}`);
   console.log(`          1 thread:  ÷ onnxruntime-web wasm ${ips(wasm1)} = ${ratio(engine.imagesPerSecond, wasm1.imagesPerSecond)} (target ≥ 3×); ÷ onnxruntime-node ${ips(node1)} = ${ratio(engine.imagesPerSecond, node1.imagesPerSecond)} (target ≥ 0.5×)`);
   console.log(`          2 threads: ÷ onnxruntime-web wasm ${ips(wasm2)} = ${ratio(engine2.imagesPerSecond, wasm2.imagesPerSecond)} (target ≥ 3×); ÷ onnxruntime-node ${ips(node2)} = ${ratio(engine2.imagesPerSecond, node2.imagesPerSecond)} (target ≥ 0.5×)`);
 
   const rssEngine = await run('engine', 1, modelPath, 100);
   const rssNode = await run('node', 1, modelPath, 100);
-  console.log(`peak RSS, load + classify 100 images: engine ${mb(rssEngine.peakRssBytes)} vs onnxruntime-node ${mb(rssNode.peakRssBytes)} (target ≤ 64 MiB with the engine)`);
+  console.log(`peak RSS, load + classify 100 images: engine ${mb(rssEngine.peakRssBytes)} (${(rssEngine.peakRssBytes / 1e6).toFixed(1)} MB) vs onnxruntime-node ${mb(rssNode.peakRssBytes)} (target ≤ 64 MB with the engine); \`node -e ''\` alone: ${mb(await nodeAlone())}`);
   const m = engine.memory;
   const floor = m.binaryWeightCount / 8;
   console.log(`resident binary weights: ${m.binaryWeightBytes} bytes for ${m.binaryWeightCount} weights = ${(m.binaryWeightBytes / floor).toFixed(4)}× the 1-bit floor of ${floor} bytes (target ≤ 1.05×); wasm memory ${mb(m.wasmMemory)}, of which ${mb(m.wasmMemoryUsed)} used (the model file's ${mb(statSync(modelPath).size)}, reused for activations + scratch of ${mb(m.activationBytes)}; float constants ${mb(m.floatWeightBytes)})`);
@@ -143,6 +179,24 @@ async function main() {
     const wasm = readFileSync(new URL(`../dist/${file}`, import.meta.url));
     console.log(`${file}: ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} bytes gzipped (target ≤ 100 KB)`);
   }
+
+  // Chromium: each row is its own browser; the engine runs in a Web Worker (threads: nested workers).
+  const { createEngineBrowserRunner, createRunner } = await import('@onebit/validate');
+  const model = readFileSync(modelPath);
+  const rows = {};
+  for (const threads of [1, 2]) {
+    rows[`engine${threads}`] = await chromiumRow(await createEngineBrowserRunner(model, threads), modelPath, n);
+    rows[`ort${threads}`] = await chromiumRow(await createRunner(model, { runtime: 'browser', threads }), modelPath, n);
+  }
+  console.log(`in Chromium (${rows.engine1.name.replace(/.* in /, '')}, loopback, cross-origin isolated; each run() includes fetching the batch and returning the logits):`);
+  for (const t of [1, 2]) {
+    const e = rows[`engine${t}`];
+    const o = rows[`ort${t}`];
+    console.log(`          ${t} thread${t === 1 ? ': ' : 's:'} engine ${ips(e)} ÷ onnxruntime-web wasm ${ips(o)} = ${ratio(e.imagesPerSecond, o.imagesPerSecond)} (target ≥ 3×)`);
+  }
+  const page = (d) => `${(d.gzipBytes / 1e6).toFixed(2)} MB (${d.files.map((f) => `${f.path.replace(/^\//, '')} ${f.gzipBytes}`).join(', ')})`;
+  console.log(`load average at the end ${load()} (figures taken while other work shares the cores are not the engine's own)`);
+  console.log(`web page download, gzipped (level 9), 2-thread pages: engine ${page(rows.engine2.download)} vs onnxruntime-web ${page(rows.ort2.download)}; ratio ${ratio(rows.engine2.download.gzipBytes, rows.ort2.download.gzipBytes)} (target ≤ 4 MB and below onnxruntime-web's)`);
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], Number(process.argv[4]), process.argv[5], Number(process.argv[6]));

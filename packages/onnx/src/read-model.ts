@@ -91,7 +91,10 @@ function expectWire(f: Field, wire: number, what: string): void {
 
 const text = (f: Field, what: string): string => {
   expectWire(f, 2, what);
-  return utf8.decode(f.bytes);
+  // Browsers' TextDecoder refuses views of shared memory (a threaded engine reads the model
+  // from its SharedArrayBuffer): decode a copy of those.
+  const shared = typeof SharedArrayBuffer !== 'undefined' && f.bytes.buffer instanceof SharedArrayBuffer;
+  return utf8.decode(shared ? f.bytes.slice() : f.bytes);
 };
 const signed = (v: bigint): bigint => BigInt.asIntN(64, v);
 function exact(v: bigint, what: string, at: number): number {

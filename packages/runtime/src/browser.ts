@@ -11,6 +11,7 @@ import { browserPixels, type BrowserImage } from './browser-image.js';
 import { cacheStorage } from './cache-storage.js';
 import { loadWith, type ModelSource } from './load.js';
 import type { Backend, Session } from './session.js';
+import type { WorkerLike } from '@onebit/engine';
 import type { LoadOptions, Model } from './types.js';
 
 export * from './errors.js';
@@ -66,9 +67,31 @@ async function createSession(bytes: Uint8Array): Promise<Session> {
   };
 }
 
+/** How to start one of the engine's thread workers, when the app registered it. */
+let spawnEngineThread: (() => WorkerLike) | undefined;
+
+/**
+ * Lets the onebit engine run on several threads in this context: `spawn` must return a module
+ * Worker running `@onebit/engine/thread-worker` (started by its first message). Threads are used
+ * only in a cross-origin-isolated context (SharedArrayBuffer) and off the page's main thread
+ * (Atomics.wait), e.g. in the worker of createWorkerClassifier; the count is the threads option, by
+ * default min(4, navigator.hardwareConcurrency). Call it before loadModel.
+ */
+export function setEngineThreadWorker(spawn: () => WorkerLike): void {
+  spawnEngineThread = spawn;
+}
+
 const backend: Backend<BrowserImage> = {
   name: `onnxruntime-web ${ort.env.versions.web ?? ''} wasm`.replace('  ', ' '),
   createSession,
+  engineThreads(requested) {
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    const onMainThread = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+    const spawn = spawnEngineThread;
+    if (!spawn || !isolated || onMainThread) return undefined;
+    const cores = (globalThis.navigator?.hardwareConcurrency ?? 1) || 1;
+    return { count: requested ?? Math.min(4, cores), spawn };
+  },
   toPixels: browserPixels,
 };
 

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_MAX_IMAGE_PIXELS, describeWrongFile, sentenceCase, UsageError } from '@onebit/core';
 import { containerToOnnxBytes, isContainer } from './container-source.js';
-import { ENGINE_BACKEND_NAME, engineSession } from './engine-session.js';
+import { engineBackendName, engineSession } from './engine-session.js';
 import { MissingDependencyError, ModelLoadError } from './errors.js';
 import { createModel } from './model.js';
 import { obtainModelBytes, type BytesPlatform, type ModelSource } from './model-bytes.js';
@@ -81,16 +81,17 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   let backendName: string | undefined;
   let bytesInMemory = facts.binaryWeights * 4 + facts.floatInitializerBytes;
   if (choice !== 'onnxruntime') {
+    const threads = platform.backend.engineThreads?.(options.threads);
     let engine;
     try {
-      engine = engineSession(onnx, choice);
+      engine = await engineSession(onnx, choice, threads);
     } catch (e) {
       const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
-      throw new ModelLoadError(`${ENGINE_BACKEND_NAME} could not load ${name.replace(/^The\s/, 'the ')} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });
+      throw new ModelLoadError(`${engineBackendName(threads && threads.count > 1 ? threads.count : 1)} could not load ${name.replace(/^The\s/, 'the ')} (${got.bytes.length} bytes): ${first}`, undefined, { cause: e });
     }
     if (engine) {
       session = engine.session;
-      backendName = ENGINE_BACKEND_NAME;
+      backendName = engineBackendName(engine.threads);
       bytesInMemory = engine.wasmMemoryBytes;
     }
   }

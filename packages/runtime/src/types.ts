@@ -107,7 +107,7 @@ export interface ModelInfo {
   readonly numClasses: number;
   readonly labels: readonly string[];
   readonly preprocess: string;
-  /** `onebit engine (WebAssembly SIMD, 1 thread)`, `onnxruntime-node 1.30.0` or `onnxruntime-web 1.30.0 wasm`. */
+  /** `onebit engine (WebAssembly SIMD, 1 thread)` (or `2 threads`, …), `onnxruntime-node 1.30.0` or `onnxruntime-web 1.30.0 wasm`. */
   readonly backend: string;
   readonly metadata: Readonly<Record<string, string>>;
 }

@@ -6,6 +6,8 @@
  * model's dispose; see worker-host.ts for the ordering rules.
  */
 import { loadModel } from './browser.js';
+
+export { setEngineThreadWorker } from './browser.js';
 import { serveModels, type MessageScope } from './worker-host.js';
 
 /** Answers requests arriving at `scope` (the worker's global scope by default). */

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { ModelError } from '@onebit/core';
 import { BROWSER_PAGE } from './browser-page.js';
 import { startLoopbackServer } from './loopback-server.js';
+import { recordPageDownload } from './page-download.js';
 import type { Runner } from './runner-types.js';
 
 /** The Chromium binary; `ONEBIT_CHROMIUM` overrides it. */
@@ -42,6 +43,7 @@ export async function createBrowserRunner(model: Uint8Array, threads: number): P
   try {
     browser = await launchChromium();
     const page = await browser.newPage();
+    const pageDownload = recordPageDownload(page);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.origin}/index.html`);
@@ -65,7 +67,7 @@ export async function createBrowserRunner(model: Uint8Array, threads: number): P
     let batch = 0;
     const owned = browser;
     return {
-      name, runtime: 'browser', inputName, outputName, sessionCreationMs,
+      name, runtime: 'browser', inputName, outputName, sessionCreationMs, pageDownload,
       async run(input, dims) {
         const path = `/batch/${batch++}.bin`;
         server.put(path, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));

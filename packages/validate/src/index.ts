@@ -32,3 +32,5 @@ export * from './junit.js';
 export * from './thumbnails.js';
 export * from './html-report.js';
 export * from './validate-runtimes.js';
+export { createEngineBrowserRunner, type EngineBrowserRunner } from './engine-browser-runner.js';
+export type { PageDownload } from './page-download.js';

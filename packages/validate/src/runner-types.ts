@@ -3,6 +3,8 @@
  * Kept apart from runner.ts, which picks a backend, so the backends depend on this file only and
  * there is no import cycle between runner.ts and them.
  */
+import type { PageDownload } from './page-download.js';
+
 export type RuntimeName = 'node' | 'wasm' | 'browser' | 'onebit';
 
 export const RUNTIMES: readonly RuntimeName[] = ['node', 'wasm', 'browser', 'onebit'];
@@ -19,6 +21,8 @@ export interface Runner {
    * first session of a process also includes loading and compiling the WebAssembly module.
    */
   readonly sessionCreationMs: number;
+  /** Chromium runners: what the page downloaded so far (JS, wasm, model; not the image batches). */
+  pageDownload?(): Promise<PageDownload>;
   /** Runs one float32 batch of shape `dims` and returns the first output's data. */
   run(input: Float32Array, dims: number[]): Promise<Float32Array>;
   dispose(): Promise<void>;
