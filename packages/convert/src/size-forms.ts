@@ -10,19 +10,33 @@ import { convertSync } from './convert.js';
 export interface ModelForms {
   readonly family: string;
   readonly container: Container;
-  readonly files: readonly { readonly file: string; readonly bytes: Uint8Array }[];
+  readonly files: readonly ModelForm[];
 }
 
-/** Converts `input` (any format convert reads, without external data) into the three forms. */
-export function modelForms(input: Uint8Array, fileName = 'the file', options: { readonly limits?: ReaderLimits } = {}): ModelForms {
-  const onebit = convertSync(input, { to: 'onebit', fileName, ...(options.limits ? { limits: options.limits } : {}) });
-  return {
-    family: onebit.summary.family,
-    container: readContainer(onebit.bytes),
-    files: [
-      { file: '.onebit container', bytes: onebit.bytes },
-      { file: 'ONNX, packed weights', bytes: convertSync(onebit.bytes, { weights: 'packed' }).bytes },
-      { file: 'ONNX, float weights', bytes: convertSync(onebit.bytes, { weights: 'float' }).bytes },
-    ],
+export interface ModelForm {
+  readonly file: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Converts `input` (any format convert reads, without external data) into the three forms, in the
+ * order container, packed ONNX, float ONNX. `onForm` is called with each as soon as it exists, so a
+ * caller can start asynchronous work on it (compression on the thread pool) while the next, larger
+ * form is built.
+ */
+export function modelForms(
+  input: Uint8Array,
+  fileName = 'the file',
+  options: { readonly limits?: ReaderLimits; readonly onForm?: (form: ModelForm, index: number) => void } = {},
+): ModelForms {
+  const files: ModelForm[] = [];
+  const add = (file: string, bytes: Uint8Array): void => {
+    files.push({ file, bytes });
+    options.onForm?.(files[files.length - 1]!, files.length - 1);
   };
+  const onebit = convertSync(input, { to: 'onebit', fileName, ...(options.limits ? { limits: options.limits } : {}) });
+  add('.onebit container', onebit.bytes);
+  add('ONNX, packed weights', convertSync(onebit.bytes, { weights: 'packed' }).bytes);
+  add('ONNX, float weights', convertSync(onebit.bytes, { weights: 'float' }).bytes);
+  return { family: onebit.summary.family, container: readContainer(onebit.bytes), files };
 }

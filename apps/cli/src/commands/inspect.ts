@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { UsageError, type ReaderLimits } from '@onebit/core';
 import { formatSizeReport, sizeReport } from '@onebit/container';
 import { inspectModel, modelForms } from '@onebit/convert';
-import { compressedSizes, COMPRESSION_LABEL, SAMPLE_EVERY } from '../compressed-sizes.js';
+import { compressedSizes, COMPRESSION_LABEL, SAMPLE_EVERY, type DownloadSizes } from '../compressed-sizes.js';
 import { addReaderLimitOptions, readerLimits, type ReaderLimitFlags } from '../reader-limit-flags.js';
 
 export function registerInspect(program: Command): void {
@@ -45,13 +45,15 @@ export function registerInspect(program: Command): void {
 }
 
 async function printSizes(bytes: Uint8Array, fileName: string, json: boolean, exact: boolean, limits: ReaderLimits): Promise<void> {
-  const { family, container: onebit, files: forms } = modelForms(bytes, fileName, { limits });
-  console.error(`compressing every layer and file (${COMPRESSION_LABEL}${exact ? ', every file whole' : ''}) …`);
+  console.error(`converting to each form and compressing every layer and file (${COMPRESSION_LABEL}${exact ? ', every file whole' : ''}) …`);
+  // Each form's compression starts on the thread pool as soon as the form exists, beside the building of the next.
+  const formCompressed: Promise<DownloadSizes>[] = [];
+  const { family, container: onebit, files: forms } = modelForms(bytes, fileName, { limits, onForm: (form) => formCompressed.push(compressedSizes(form.bytes, { exact })) });
   // Layers are always compressed whole: the per-layer table is measured.
   const layerSizes = Promise.all(
     onebit.tensors.map(async (t) => [t.name, await compressedSizes(t.role === 'binary-weight' ? t.weight.bits : new Uint8Array(t.tensor.data.buffer, t.tensor.data.byteOffset, t.tensor.data.byteLength), { exact: true })] as const),
   );
-  const [layerCompressed, formSizes] = await Promise.all([layerSizes.then((entries) => new Map(entries)), Promise.all(forms.map((f) => compressedSizes(f.bytes, { exact })))]);
+  const [layerCompressed, formSizes] = await Promise.all([layerSizes.then((entries) => new Map(entries)), Promise.all(formCompressed)]);
   const report = sizeReport(onebit.tensors, { fileBytes: forms[0]!.bytes.length, compressed: formSizes[0]!, layerCompressed });
   const weights = report.total.binaryWeights;
   const floor = Math.ceil(weights / 8);
