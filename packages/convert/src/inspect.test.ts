@@ -94,13 +94,15 @@ describe('inspectModel', () => {
       ' binary conv2.weight Conv default; already ±a',
       ' binary conv3.weight Conv default; already ±a',
     ]);
-    // The authors' plain net stores its batch norm as C×1×1 vectors (bn1.a, bn1.b; pooled into
-    // onebit.float32 in the container): never binary.
+    // The authors' plain net stores its input batch norm as C×1×1 vectors (bn1.a, bn1.b) and the
+    // others as conv biases b1…b20 (pooled into onebit.float32 in the container): never binary. Its
+    // packed ONNX holds all 20 weights' sign bits in one stacked tensor, pk.bits.
     const mat = new Uint8Array(readFileSync(sharedPath('models/mcdonnell-plain20-4-cifar100/CIFAR100_20-4-Plain_644kB.mat')));
     for (const to of ['onnx', 'onebit'] as const) {
       const info = inspectModel(convertSync(mat, { fileName: 'plain.mat', to }).bytes, `plain.${to}`);
       const binary = info.tensors.filter((t) => t.binarization === 'binary').map((t) => t.name);
-      expect(binary, to).toEqual(Array.from({ length: 20 }, (_, i) => `conv${i + 1}.weight${to === 'onnx' ? '.bits' : ''}`));
+      expect(binary, to).toEqual(to === 'onnx' ? ['pk.bits'] : Array.from({ length: 20 }, (_, i) => `w${i + 1}`));
+      if (to === 'onnx') expect(info.lines.find((l) => l.trimStart().startsWith('pk.bits '))).toMatch(/binary: sign bits of 20 weights w1 … w20, stacked, elements 4303552$/);
       expect(info.tensors.filter((t) => t.binarization !== 'binary').every((t) => t.binarization === 'keep'), to).toBe(true);
       if (to === 'onnx') expect(info.lines.find((l) => l.trimStart().startsWith('bn1.a '))).toMatch(/^ {2}bn1\.a +float32 +3×1×1 +12 B$/);
     }

@@ -6,7 +6,7 @@ import { binaryDistance, detectBinary } from '@onebit/binarize';
 import { DTYPE_BYTES, elementCount, formatDims, type ReaderLimits, type Tensor } from '@onebit/core';
 import { readContainer } from '@onebit/container';
 import { describeMat, readMat } from '@onebit/mat';
-import { decodeModel, liftBinaryWeights, type OnnxModel } from '@onebit/onnx';
+import { decodeModel, liftBinaryWeights, STACKED_BITS_NAME, type OnnxModel } from '@onebit/onnx';
 import { planBinarization, type LayerReport } from '@onebit/onnx-binarize';
 import { readSafetensors, readTorch } from '@onebit/pytorch';
 import { countWeights, isBinaryWideResnet, readBinaryWideResnet, readWrnFromMat, type WrnNetwork } from '@onebit/wrn';
@@ -129,10 +129,17 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file', options: 
       // every other initializer, batch-norm vectors included, is marked only by the conversion plan.
       const lifted = liftBinaryWeights(m);
       const plan = onnxPlan(lifted.model);
+      const inits = new Set(m.graph.initializers.map((i) => i.name));
+      const stacked = [...lifted.weights].filter(([name]) => !inits.has(`${name}.bits`));
       const tensors = m.graph.initializers.map((i) => {
         if (i.externalData) return externalTensorInfo(i.name, i.tensor, i.externalData.location);
         const packed = i.name.endsWith('.bits') ? lifted.weights.get(i.name.slice(0, -'.bits'.length)) : undefined;
         if (packed) return { ...keptTensorInfo(i.name, i.tensor), binarization: 'binary' as const, signBitsOf: { name: i.name.slice(0, -'.bits'.length), dims: packed.dims } };
+        if (i.name === STACKED_BITS_NAME && stacked.length > 0) {
+          // the stacked layout: one tensor holds the sign bits of every weight
+          const of = `${stacked.length} weights ${stacked[0]![0]} … ${stacked[stacked.length - 1]![0]}, stacked, elements`;
+          return { ...keptTensorInfo(i.name, i.tensor), binarization: 'binary' as const, signBitsOf: { name: of, dims: [stacked.reduce((a, [, w]) => a + elementCount(w.dims), 0)] } };
+        }
         return onnxTensorInfo(i.name, i.tensor, plan.layers);
       });
       const io = (v: { name: string; elemType?: string; dims?: Array<number | string | undefined> }) => `${v.name} ${v.elemType ?? 'untyped'}[${(v.dims ?? []).map((d) => d ?? '?').join(', ')}]`;

@@ -286,7 +286,7 @@ function newKernels(threads: number): EngineKernels {
 function loadParsed(m: OnnxModel, kernels: EngineKernels, threads: number, control: number, reuse?: { address: number; bytes: number }): Engine {
   const graph = m.graph;
   const opset = opsetOf(m);
-  const packed = findPackedWeights(graph);
+  const packed = findPackedWeights(graph, opset);
   const nodes = graph.nodes.filter((n) => !packed.decodeNodes.has(n));
   for (const n of nodes) {
     if (n.domain !== '' && n.domain !== 'ai.onnx') throw new UnsupportedOpError(`${n.domain}.${n.opType}`, n.name || n.outputs[0]!);

@@ -1,12 +1,13 @@
 /**
  * Finds the packed 1-bit weights of a converted ONNX graph by their decode subgraph (PACKED.md of
  * @onebit/onnx: bits ─Cast─► Gather(onebit.bit_table) ─Cast(FLOAT)─► [Reshape(-1) ─► Slice] ─►
- * Reshape(shape) ─► Mul(scale)) and returns the bits, shape and scale of each, so the engine runs
- * the consumer from the bits and never executes (or materialises) the float expansion.
+ * Reshape(shape) ─► Mul(scale)), or by the one chain of the stacked layout (PACKED.md "Stacked
+ * layout"), and returns the bits, shape and scale of each, so the engine runs the consumer from the
+ * bits and never executes (or materialises) the float expansion.
  */
 import { elementCount, FormatError, type Tensor } from '@onebit/core';
 import type { OnnxGraph, OnnxNode } from '@onebit/onnx';
-import { bitTable } from '@onebit/onnx/read';
+import { bitTable, findStackedBinaryWeights } from '@onebit/onnx/read';
 
 /** A binary weight as stored: `bits` (C-order element k = bit k mod 8 of byte ⌊k/8⌋, 1 = +1), `dims`, `scale` ([] or [dims[0]]). */
 export interface PackedWeight {
@@ -44,7 +45,7 @@ function intValues(t: Tensor | undefined): number[] | undefined {
  * left alone (its Gather then fails as an unsupported op at load, never runs silently wrong).
  * @throws FormatError when a recognised weight's bits, shape and scale disagree in size.
  */
-export function findPackedWeights(graph: OnnxGraph): PackedWeights {
+export function findPackedWeights(graph: OnnxGraph, opset: number): PackedWeights {
   const inits = new Map(graph.initializers.map((i) => [i.name, i.tensor] as const));
   const producer = new Map<string, OnnxNode>();
   const consumers = new Map<string, OnnxNode[]>();
@@ -61,6 +62,15 @@ export function findPackedWeights(graph: OnnxGraph): PackedWeights {
   };
   const weights = new Map<string, PackedWeight>();
   const decodeNodes = new Set<OnnxNode>();
+  const stacked = findStackedBinaryWeights(graph, opset);
+  if (stacked) {
+    for (const [name, w] of stacked.weights) {
+      if (outputs.has(name)) continue; // a weight that is a graph output is computed, not lifted
+      weights.set(name, { name, bits: w.bits, dims: w.dims, scale: typeof w.scale === 'number' ? Float32Array.of(w.scale) : w.scale });
+    }
+    if (weights.size === stacked.weights.size) for (const n of stacked.nodes) decodeNodes.add(n);
+    else weights.clear();
+  }
   for (const gather of graph.nodes) {
     if (gather.opType !== 'Gather' || !isBitTable(inits.get(gather.inputs[0]!))) continue;
     const axis = gather.attributes.axis;

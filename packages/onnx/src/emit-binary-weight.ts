@@ -36,11 +36,8 @@ export function bitTable(): Int8Array {
 export function addBinaryWeight(b: GraphBuilder, name: string, w: BinaryWeight, mode: BinaryWeightMode = 'packed', opset = 13): string {
   const dims = [...w.dims];
   const n = dims.reduce((a, d) => a * d, 1);
-  // Dims, bits, opset and scales come from the model being converted: a mismatch is bad data (ModelError), not a bad call.
-  if (!dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new ModelError(`binary weight "${name}" has invalid dims [${dims.join(', ')}].`, name);
-  if (w.bits.length !== Math.ceil(n / 8)) throw new ModelError(`binary weight "${name}" of shape [${dims.join(', ')}] needs ${Math.ceil(n / 8)} bytes of bits but has ${w.bits.length}.`, name);
-  if (opset < MIN_OPSET || opset > MAX_OPSET || !Number.isInteger(opset)) throw new ModelError(`binary weight "${name}" is emitted for opset ${opset}, outside the ${MIN_OPSET}–${MAX_OPSET} range onebit writes.`, name);
-  const scale = scaleTensor(name, w, dims);
+  checkBinaryWeight(name, w, opset);
+  const scale = binaryWeightScale(name, w, dims);
 
   if (mode === 'float') return b.initializer(name, tensor('float32', dims, signsTimesScale(w.bits, n, scale.data)));
   if (mode !== 'packed') throw new RangeError(`binary weight mode "${String(mode)}" is not 'packed' or 'float'.`);
@@ -70,6 +67,19 @@ export function addBinaryWeight(b: GraphBuilder, name: string, w: BinaryWeight, 
   return b.node('Mul', [unscaled, scaleName], {}, { name: `${name}.mul`, outputs: [name] });
 }
 
+/**
+ * Checks that `w` can be written for `opset`: positive integer dims, ⌈n/8⌉ bytes of bits, an opset in
+ * MIN_OPSET…MAX_OPSET. Dims, bits, opset and scales come from the model being converted: a mismatch
+ * is bad data (ModelError naming the weight), not a bad call.
+ */
+export function checkBinaryWeight(name: string, w: BinaryWeight, opset: number): void {
+  const dims = [...w.dims];
+  const n = dims.reduce((a, d) => a * d, 1);
+  if (!dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new ModelError(`binary weight "${name}" has invalid dims [${dims.join(', ')}].`, name);
+  if (w.bits.length !== Math.ceil(n / 8)) throw new ModelError(`binary weight "${name}" of shape [${dims.join(', ')}] needs ${Math.ceil(n / 8)} bytes of bits but has ${w.bits.length}.`, name);
+  if (opset < MIN_OPSET || opset > MAX_OPSET || !Number.isInteger(opset)) throw new ModelError(`binary weight "${name}" is emitted for opset ${opset}, outside the ${MIN_OPSET}–${MAX_OPSET} range onebit writes.`, name);
+}
+
 /** The float32 values sign × scale of `n` packed signs; `scale` holds one value or one per row. */
 function signsTimesScale(bits: Uint8Array, n: number, scale: Float32Array): Float32Array {
   const values = unpackSigns(bits, n);
@@ -84,11 +94,11 @@ function signsTimesScale(bits: Uint8Array, n: number, scale: Float32Array): Floa
 /** The float32 tensor a BinaryWeight decodes to (what the packed decode subgraph computes). */
 export function binaryWeightValues(name: string, w: BinaryWeight): Float32Array {
   const n = w.dims.reduce((a, d) => a * d, 1);
-  return signsTimesScale(w.bits, n, scaleTensor(name, w, [...w.dims]).data);
+  return signsTimesScale(w.bits, n, binaryWeightScale(name, w, [...w.dims]).data);
 }
 
-/** The scale as a float32 scalar, or [Cout, 1, …, 1] for per-output-channel scales. */
-function scaleTensor(name: string, w: BinaryWeight, dims: number[]) {
+/** The scale as a float32 scalar, or [Cout, 1, …, 1] for per-output-channel scales; ModelError when not finite or of the wrong length. */
+export function binaryWeightScale(name: string, w: BinaryWeight, dims: number[]) {
   if (typeof w.scale === 'number') {
     if (!Number.isFinite(w.scale)) throw new ModelError(`binary weight "${name}" has scale ${w.scale}, not a finite number.`, name);
     return tensor('float32', [], new Float32Array([w.scale]));

@@ -80,7 +80,8 @@ export class GraphBuilder {
   /** Adds a node and returns its first output's name. */
   node(opType: string, inputs: string[], attributes: Record<string, AttrInput> = {}, opts: NodeOptions = {}): string {
     const name = opts.name ?? this.uniqueNodeName(opType);
-    if (this.nodeNames.has(name)) throw new RangeError(`node name "${name}" is already used in graph "${this.name}".`);
+    // '' leaves the node unnamed (NodeProto.name is optional); any other name must be unique.
+    if (name !== '' && this.nodeNames.has(name)) throw new RangeError(`node name "${name}" is already used in graph "${this.name}".`);
     for (const input of inputs) {
       if (input !== '' && !this.values.has(input)) throw new RangeError(`input "${input}" of node "${name}" is not a value of graph "${this.name}" yet.`);
     }
@@ -89,7 +90,7 @@ export class GraphBuilder {
     const attrs: Record<string, OnnxAttribute> = {};
     for (const [key, value] of Object.entries(attributes)) attrs[key] = toAttribute(value, key, name);
     for (const out of outs) this.claim(out, `output "${out}" of node "${name}"`);
-    this.nodeNames.add(name);
+    if (name !== '') this.nodeNames.add(name);
     this.nodes.push({ name, opType, domain: opts.domain ?? '', inputs: [...inputs], outputs: outs, attributes: attrs, docString: '' });
     return outs[0]!;
   }

@@ -12,3 +12,4 @@ export { addBinaryWeight, binaryWeightValues, bitTable, BIT_TABLE_NAME, type Bin
 export { liftBinaryWeights, type LiftedModel } from './lift-binary-weights.js';
 export { replaceWithBinaryWeights, defaultOpset } from './pack-model.js';
 export { binaryGraphToOnnx, WEIGHTS_METADATA_KEY, type BinaryGraph } from './binary-graph.js';
+export { addStackedBinaryWeights, findStackedBinaryWeights, PACKING_METADATA_KEY, STACKED_PACKING, STACKED_BITS_NAME, MIN_STACKED_OPSET, type StackedWeights } from './stacked-binary-weights.js';

@@ -7,12 +7,13 @@
  * initializers, which is where the float weight was before packing.
  */
 import type { BinaryWeight } from '@onebit/bits';
-import { tensor, type Tensor } from '@onebit/core';
+import { tensor } from '@onebit/core';
 import { addBinaryWeight, binaryWeightValues, BIT_TABLE_NAME, FLAT_SHAPE_NAME } from './emit-binary-weight.js';
 import { GraphBuilder } from './graph-builder.js';
 import { MAX_OPSET, MIN_OPSET } from './ir-version.js';
 import type { OnnxInitializer, OnnxModel, OnnxNode } from './model.js';
 import { defaultOpset } from './pack-model.js';
+import { findStackedBinaryWeights, PACKING_METADATA_KEY, sameTensor, STACKED_BITS_NAME, STACKED_PACKING } from './stacked-binary-weights.js';
 
 export interface LiftedModel {
   /** The model with each packed weight as a float32 initializer holding its ±scale values. */
@@ -23,6 +24,33 @@ export interface LiftedModel {
 
 /** `model` with onebit's packed binary weights turned back into initializers (see file comment). */
 export function liftBinaryWeights(model: OnnxModel): LiftedModel {
+  const stacked = liftStacked(model);
+  const perWeight = liftPerWeight(stacked.model);
+  if (stacked.weights.size === 0) return perWeight;
+  const all = new Map([...stacked.weights, ...perWeight.weights]);
+  const ordered = new Map(perWeight.model.graph.initializers.filter((i) => all.has(i.name)).map((i) => [i.name, all.get(i.name)!]));
+  return { model: perWeight.model, weights: ordered };
+}
+
+/**
+ * Lifts the stacked layout (stacked-binary-weights.ts): its nodes go, and its initializers give way,
+ * where its bits were, to the weights' float32 initializers in bits order — where replaceWithBinaryWeights
+ * puts the layout back. The lifted model's metadata says `onebit.packing = stacked`, so packing it
+ * again writes the same layout.
+ */
+function liftStacked(model: OnnxModel): LiftedModel {
+  const g = model.graph;
+  const opset = defaultOpset(model);
+  const found = Number.isInteger(opset) && opset <= MAX_OPSET ? findStackedBinaryWeights(g, opset) : undefined;
+  if (!found) return { model, weights: new Map() };
+  const lifted = [...found.weights].map(([name, w]): OnnxInitializer => ({ name, tensor: tensor('float32', w.dims, binaryWeightValues(name, w)) }));
+  const initializers = g.initializers.flatMap((i) => (i.name === STACKED_BITS_NAME ? lifted : found.initializers.has(i.name) ? [] : [i]));
+  const nodes = g.nodes.filter((n) => !found.nodes.has(n));
+  return { model: { ...model, metadata: { ...model.metadata, [PACKING_METADATA_KEY]: STACKED_PACKING }, graph: { ...g, nodes, initializers } }, weights: found.weights };
+}
+
+/** Lifts the per-weight layout (PACKED.md "Stored initializers"). */
+function liftPerWeight(model: OnnxModel): LiftedModel {
   const g = model.graph;
   const opset = defaultOpset(model);
   const weights = new Map<string, BinaryWeight>();
@@ -87,11 +115,4 @@ function binaryWeightOf(name: string, inits: Map<string, OnnxInitializer>): Bina
 
 function sameNode(a: OnnxNode, b: OnnxNode): boolean {
   return a.opType === b.opType && a.domain === b.domain && JSON.stringify([a.inputs, a.outputs, a.attributes]) === JSON.stringify([b.inputs, b.outputs, b.attributes]);
-}
-
-function sameTensor(a: Tensor | undefined, b: Tensor): boolean {
-  if (!a || a.dtype !== b.dtype || a.dims.length !== b.dims.length || a.dims.some((d, i) => d !== b.dims[i])) return false;
-  if (a.data.length !== b.data.length) return false;
-  for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
-  return true;
 }

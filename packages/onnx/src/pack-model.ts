@@ -4,7 +4,9 @@
  * values in place; 'packed' removes the initializer and emits, under the same value name, the
  * 1-bit storage and decode subgraph of addBinaryWeight (see ../PACKED.md): its nodes just before the
  * first node that reads the weight, its initializers where the float initializer was (so that
- * liftBinaryWeights can undo it exactly).
+ * liftBinaryWeights can undo it exactly). A model whose metadata says `onebit.packing = stacked`
+ * gets the stacked layout instead (stacked-binary-weights.ts): one chain for all weights, placed
+ * before the first node that reads any of them, its initializers where the first weight was.
  */
 import { ModelError, UnsupportedError, formatDims, type Tensor } from '@onebit/core';
 import type { BinaryWeight } from '@onebit/bits';
@@ -12,6 +14,7 @@ import { addBinaryWeight, type BinaryWeightMode } from './emit-binary-weight.js'
 import { GraphBuilder } from './graph-builder.js';
 import { MAX_OPSET, MIN_OPSET } from './ir-version.js';
 import type { OnnxGraph, OnnxInitializer, OnnxModel, OnnxNode } from './model.js';
+import { addStackedBinaryWeights, PACKING_METADATA_KEY, STACKED_PACKING } from './stacked-binary-weights.js';
 
 /** The IR version from which initializers need not be graph inputs (the decode chain relies on it). */
 const MIN_PACKED_IR_VERSION = 4;
@@ -40,6 +43,11 @@ export function replaceWithBinaryWeights(model: OnnxModel, weights: ReadonlyMap<
   // The opset comes from the file: one the decode chain cannot be written for is the model's problem, not a bug.
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new UnsupportedError(`the model imports default-domain opset ${opset}; onebit writes binary weights into models of opset ${MIN_OPSET}–${MAX_OPSET} only.`);
+  }
+  const packing = model.metadata[PACKING_METADATA_KEY];
+  if (mode === 'packed' && packing !== undefined) {
+    if (packing !== STACKED_PACKING) throw new ModelError(`The model's metadata ${PACKING_METADATA_KEY} is "${packing}"; onebit knows only "${STACKED_PACKING}" (or no entry, one decode chain per weight).`, PACKING_METADATA_KEY);
+    return replaceStacked(model, weights, opset);
   }
   const nodesOf = new Map<string, OnnxNode[]>();
   const initializersOf = new Map<string, OnnxInitializer[]>();
@@ -81,6 +89,24 @@ export function replaceWithBinaryWeights(model: OnnxModel, weights: ReadonlyMap<
       // An initializer listed as a graph input (IR < 4 style) becomes a node output: no longer an input.
       inputs: g.inputs.filter((v) => !weights.has(v.name)),
     },
+  };
+}
+
+/** replaceWithBinaryWeights for the stacked layout (weights in initializer order). */
+function replaceStacked(model: OnnxModel, weights: ReadonlyMap<string, BinaryWeight>, opset: number): OnnxModel {
+  const g = model.graph;
+  const b = new GraphBuilder(g.name || 'graph');
+  addStackedBinaryWeights(b, g.initializers.filter((i) => weights.has(i.name)).map((i) => [i.name, weights.get(i.name)!] as const), opset);
+  const built = b.graph();
+  checkFreshNames(g, built, weights);
+  const at = g.nodes.findIndex((n) => consumedNames(n).some((name) => weights.has(name)));
+  const nodes = at < 0 ? [...g.nodes, ...built.nodes] : [...g.nodes.slice(0, at), ...built.nodes, ...g.nodes.slice(at)];
+  const first = g.initializers.findIndex((i) => weights.has(i.name));
+  const initializers = g.initializers.flatMap((init, i) => (i === first ? built.initializers : weights.has(init.name) ? [] : [init]));
+  return {
+    ...model,
+    irVersion: Math.max(model.irVersion, MIN_PACKED_IR_VERSION),
+    graph: { ...g, nodes, initializers, inputs: g.inputs.filter((v) => !weights.has(v.name)) },
   };
 }
 

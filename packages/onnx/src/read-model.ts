@@ -15,6 +15,7 @@ import { sniffOnnx } from './sniff.js';
 import { MAX_TENSOR_ELEMENTS } from './tensor-limits.js';
 
 export { bitTable } from './emit-binary-weight.js';
+export { findStackedBinaryWeights, type StackedWeights } from './stacked-binary-weights.js';
 
 const FORMAT = 'ONNX';
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);

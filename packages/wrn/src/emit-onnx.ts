@@ -7,7 +7,7 @@
  */
 import type { BinaryWeight } from '@onebit/bits';
 import { tensor } from '@onebit/core';
-import { binaryGraphToOnnx, GraphBuilder, type BinaryGraph, type BinaryWeightMode, type OnnxModel } from '@onebit/onnx';
+import { binaryGraphToOnnx, GraphBuilder, MIN_STACKED_OPSET, PACKING_METADATA_KEY, STACKED_PACKING, type BinaryGraph, type BinaryWeightMode, type OnnxModel } from '@onebit/onnx';
 import type { BatchNormLayer, WrnNetwork } from './network.js';
 
 export interface EmitOptions {
@@ -37,9 +37,43 @@ export function wrnToGraph(net: WrnNetwork, options: Omit<EmitOptions, 'weights'
   let residual: string | undefined;
   let channels = c;
   let addIndex = 0;
+  // The compact form's convs (each followed by a batch norm), by layer index → their number k, and
+  // their weights declared up front so that they are contiguous initializers: lifting the stacked
+  // layout puts them back together where its bits were, so ONNX → .onebit gives the .mat's container.
+  const compactConvs = new Map<number, number>();
+  net.layers.forEach((l, i) => {
+    if (net.compactOnnx && l.op === 'conv' && net.layers[i + 1]?.op === 'batchnorm') {
+      compactConvs.set(i, compactConvs.size + 1);
+      b.binaryWeightSlot(`w${compactConvs.size}`, l.weight.dims);
+    }
+  });
   const int64s = (name: string, values: number[]) => b.initializer(name, tensor('int64', [values.length], BigInt64Array.from(values, BigInt)));
 
-  for (const layer of net.layers) {
+  for (let li = 0; li < net.layers.length; li++) {
+    const layer = net.layers[li]!;
+    const next = net.layers[li + 1];
+    const k = compactConvs.get(li);
+    if (k !== undefined && layer.op === 'conv' && next?.op === 'batchnorm') {
+      // conv → batch norm as one Conv: W·a per output channel, bias b (see WrnNetwork.compactOnnx).
+      // Every byte of graph counts against the 1.05× budget, so the nodes are unnamed, attributes at
+      // their ONNX defaults (kernel_shape: the weight's, strides 1, pads 0) are left out, and the
+      // values of conv k are named wk (weight), bk (bias), ck (conv output), rk (after ReLU).
+      const { a, b: shift } = foldBatchNorm(next);
+      const s = layer.weight.scale;
+      const scale = a.map((ac, c) => Math.fround((typeof s === 'number' ? s : s[c]!) * ac));
+      const weight = `w${k}`;
+      weights.set(weight, { dims: layer.weight.dims, bits: layer.weight.bits, scale });
+      const bias = b.initializer(`b${k}`, tensor('float32', [shift.length], shift));
+      const attributes = {
+        ...(layer.strides.some((v) => v !== 1) ? { strides: [...layer.strides] } : {}),
+        ...(layer.pads.some((v) => v !== 0) ? { pads: [...layer.pads] } : {}),
+      };
+      x = b.node('Conv', [x, weight, bias], attributes, { name: '', outputs: [`c${k}`] });
+      channels = layer.weight.dims[0]!;
+      if (next.relu) x = b.node('Relu', [x], {}, { name: '', outputs: [`r${k}`] });
+      li++;
+      continue;
+    }
     switch (layer.op) {
       case 'batchnorm': {
         // Inference-time batch norm is a per-channel affine map; storing its two folded vectors
@@ -84,9 +118,11 @@ export function wrnToGraph(net: WrnNetwork, options: Omit<EmitOptions, 'weights'
         const op = layer.reduce === 'sum' ? 'ReduceSum' : 'ReduceMean';
         // ReduceSum takes axes as an input from opset 13, ReduceMean from opset 18.
         const axesAsInput = layer.reduce === 'sum' ? opset >= 13 : opset >= 18;
+        // The compact form names the pooled value the graph output itself (no Identity).
+        const outputs = net.compactOnnx ? { outputs: [OUTPUT_NAME] } : {};
         x = axesAsInput
-          ? b.node(op, [x, int64s('global_pool.axes', [2, 3])], { keepdims: 0 }, { name: 'global_pool' })
-          : b.node(op, [x], { axes: [2, 3], keepdims: 0 }, { name: 'global_pool' });
+          ? b.node(op, [x, int64s('global_pool.axes', [2, 3])], { keepdims: 0 }, { name: 'global_pool', ...outputs })
+          : b.node(op, [x], { axes: [2, 3], keepdims: 0 }, { name: 'global_pool', ...outputs });
         break;
       }
     }
@@ -95,7 +131,14 @@ export function wrnToGraph(net: WrnNetwork, options: Omit<EmitOptions, 'weights'
   const model = b.build({
     opset,
     producerName: 'onebit',
-    metadata: { 'onebit.family': net.family, 'onebit.preprocess': net.preprocess, 'onebit.notes': JSON.stringify(net.notes), ...(net.scale ? { 'onebit.scale': net.scale } : {}), ...options.metadata },
+    metadata: {
+      'onebit.family': net.family,
+      'onebit.preprocess': net.preprocess,
+      'onebit.notes': JSON.stringify(net.notes),
+      ...(net.scale ? { 'onebit.scale': net.scale } : {}),
+      ...(net.compactOnnx && opset >= MIN_STACKED_OPSET ? { [PACKING_METADATA_KEY]: STACKED_PACKING } : {}),
+      ...options.metadata,
+    },
   });
   return { model, weights };
 }

@@ -65,6 +65,13 @@ export interface WrnNetwork {
   readonly layers: readonly Layer[];
   /** Where the binary weights' scale comes from, when the summary should say (recorded as `onebit.scale`). */
   readonly scale?: string;
+  /**
+   * Emit compactly (the plain net, to stay within 1.05× of its 1-bit floor): each conv's following
+   * batch norm folded into it — per-output-channel weight scale = conv scale · a, conv bias = b,
+   * where y = a·x + b is the batch norm's affine map — and the weights packed in the stacked layout
+   * (one decode chain for all; @onebit/onnx PACKED.md) when the opset is 11 or later.
+   */
+  readonly compactOnnx?: boolean;
   /** Facts from the file worth reporting (depth, width, recorded accuracy …). */
   readonly notes: Readonly<Record<string, string | number>>;
 }

@@ -49,7 +49,7 @@ describe('readPlainNet on CIFAR100_20-4-Plain_644kB.mat', () => {
     if (stored.kind !== 'numeric') throw new Error('LayerScales is not numeric');
     expect(convs.map((c) => c.weight.scale)).toEqual(Array.from(stored.data as Float32Array));
     expect(convs[0]!.weight.scale).not.toBe(Math.fround(Math.sqrt(2 / 27)));
-    expect(net.scale).toBe("the file's stored LayerScales, one per layer (not the he rule sqrt(2/(k²·C_in)))");
+    expect(net.scale).toBe("the file's stored LayerScales (not the he rule), times the next batch norm's γ/σ per output channel");
   });
 
   it('EXPECTED FAILURE: a copy missing one layer of weights, a batch norm or the scales names the variable', () => {

@@ -76,7 +76,8 @@ export function readPlainNet(file: MatFile): WrnNetwork {
     numClasses: channels,
     preprocess: 'raw255',
     layers,
-    scale: "the file's stored LayerScales, one per layer (not the he rule sqrt(2/(k²·C_in)))",
+    scale: "the file's stored LayerScales (not the he rule), times the next batch norm's γ/σ per output channel",
+    compactOnnx: true,
     notes: { convLayers: nConv, header: file.header },
   };
 }
