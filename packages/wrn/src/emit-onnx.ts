@@ -4,6 +4,8 @@
  * stock onnxruntime (node and web) loads it, whose binary conv weights are marked and kept as sign
  * bits + scale. binaryGraphToOnnx stores them `packed` (1 bit per weight + a decode subgraph that
  * onnxruntime constant-folds at load, see packages/onnx/PACKED.md) or `float` (±scale float32).
+ * A network marked compactOnnx (the plain net) gets each conv's following batch norm folded into
+ * the conv and the stacked packed layout (WrnNetwork.compactOnnx).
  */
 import type { BinaryWeight } from '@onebit/bits';
 import { tensor } from '@onebit/core';
