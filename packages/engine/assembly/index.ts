@@ -10,9 +10,21 @@
  * at one bit each in the nibble layout described at `convBinary`.
  */
 
-/** Reserve `bytes` bytes (16-byte aligned) of linear memory; never freed (the stub runtime). */
+/** End of the last block alloc handed out (blocks are never freed). */
+let top: usize = __heap_base;
+
+/**
+ * Reserve `bytes` bytes (16-byte aligned) of linear memory, never freed. The memory grows by just
+ * the pages the block needs (the stub runtime's heap.alloc doubles it), so its size is what the
+ * engine uses, rounded up to 64 KiB. Traps when the memory cannot grow.
+ */
 export function alloc(bytes: usize): usize {
-  return heap.alloc(bytes);
+  const ptr = (top + 15) & ~(<usize>15);
+  const end = ptr + bytes;
+  const have = <usize>memory.size() << 16;
+  if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) unreachable();
+  top = end;
+  return ptr;
 }
 
 /** Pixels per strip: output pixels handled together as two f32x4 vectors. */

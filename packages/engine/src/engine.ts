@@ -241,7 +241,7 @@ export function loadEngine(model: Uint8Array | OnnxModel, options: EngineOptions
  * stream), so no copy of the file lives in JavaScript memory waiting for the garbage collector;
  * once the model is planned, the file's region holds the activations. Same model rules and
  * errors as loadEngine. A model with symbolic image dims, or one whose weights outgrow the memory
- * reserved up front (2 × byteLength + 1 MiB), is loaded from a copy of the file instead (correct,
+ * reserved up front (byteLength + 1 MiB), is loaded from a copy of the file instead (correct,
  * without the saving).
  * @throws RangeError when byteLength is not a positive safe integer; whatever `fill` throws;
  *   the errors of loadEngine.
@@ -252,9 +252,10 @@ export async function loadEngineInto(byteLength: number, fill: (into: Uint8Array
   const kernels = newKernels(threads);
   const control = threads > 1 ? allocChecked(kernels, CONTROL_BYTES, 'the threads\' control block') : 0;
   const file = allocChecked(kernels, byteLength, 'the model file');
-  // Reserve room for the weights now: growing a non-shared memory later would detach the views
-  // into the file that the parsed model holds. Pages never written are never resident.
-  const reserve = Math.ceil((2 * byteLength + 2 ** 20) / 65536);
+  // Reserve room for the weights now (as many bytes as the file, which holds them at about one bit
+  // each, plus 1 MiB): growing a non-shared memory later would detach the views into the file that
+  // the parsed model holds. Pages never written are never resident.
+  const reserve = Math.ceil((byteLength + 2 ** 20) / 65536);
   if ((allocatedEnd.get(kernels) ?? 0) + reserve * 65536 <= MAX_ENGINE_MEMORY) kernels.memory.grow(reserve);
   const buffer = kernels.memory.buffer;
   await fill(new Uint8Array(buffer, file, byteLength));

@@ -59,6 +59,22 @@ describe('loadEngineInto', () => {
     expect(same(into.run(x, dims)[0]!.data, loadEngine(bytes).run(x, dims)[0]!.data)).toBe(true);
   });
 
+  it('loads a model whose weights outgrow the memory reserved up front from a copy, with the same outputs', async () => {
+    // A float Conv with one output channel: its weights are padded to 4 output channels in wasm
+    // memory, 4× the file's 1.3 MB, past the reserve of the file's size + 1 MiB.
+    const b = new GraphBuilder('outgrow');
+    b.input('x', 'float32', ['N', 4096, 9, 9]);
+    b.node('Conv', ['x', b.initializer('w', tensor('float32', [1, 4096, 9, 9], random(4096 * 81, 11)))], { kernel_shape: [9, 9] }, { outputs: ['y'] });
+    b.output('y', 'float32', ['N', 1, 1, 1]);
+    const bytes = encodeModel(b.build({ opset: 13 }));
+    const input = random(4096 * 81, 12);
+    const into = await loadEngineInto(bytes.length, fillFrom(bytes));
+    const plain = loadEngine(bytes);
+    expect(same(into.run(input, [1, 4096, 9, 9])[0]!.data, plain.run(input, [1, 4096, 9, 9])[0]!.data)).toBe(true);
+    // Loaded from the copy exactly as loadEngine loads it (no file region in its memory).
+    expect(into.memory.wasmMemoryUsed).toBe(plain.memory.wasmMemoryUsed);
+  });
+
   it('refuses a size that is not a positive whole number and passes on the read\'s error', async () => {
     await expect(loadEngineInto(0, () => {})).rejects.toThrow('engine model file size 0 is not a positive whole number of bytes.');
     await expect(loadEngineInto(10, () => { throw new Error('disk gone'); })).rejects.toThrow('disk gone');
