@@ -2,13 +2,13 @@
  * Vite plugin that puts the generated assets (generate-assets.ts), onnxruntime-web's WebAssembly
  * files and an offline service worker into the app's build output, so the page fetches nothing
  * from a CDN. `vite dev` serves the same files from memory. The service worker's precache list is
- * every emitted file except the model, which the runtime keeps in its own content-hash cache.
+ * every emitted file except the models, which the runtime keeps in its own content-hash cache.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
-import { generateAssets, MODEL_FILE } from './generate-assets.js';
+import { generateAssets, MODEL_FILE, PLAIN_MODEL_FILE } from './generate-assets.js';
 import { serviceWorkerSource } from './service-worker.js';
 
 /** onnxruntime-web files the wasm backend loads at run time (the SIMD + threads build). */
@@ -40,7 +40,9 @@ export function onebitAssets(): Plugin {
       const files = await load((line) => this.info(line));
       for (const [fileName, source] of files) this.emitFile({ type: 'asset', fileName, source });
       // Cache.addAll rejects duplicate URLs, and the files just emitted are already in `bundle`.
-      const precache = [...new Set(['./', ...Object.keys(bundle), ...files.keys()])].filter((f) => f !== MODEL_FILE && !f.endsWith('.map'));
+      // The models are not precached: the runtime keeps each in its own cache once loaded, and the
+      // plain net is fetched only when the model selector asks for it.
+      const precache = [...new Set(['./', ...Object.keys(bundle), ...files.keys()])].filter((f) => f !== MODEL_FILE && f !== PLAIN_MODEL_FILE && !f.endsWith('.map'));
       this.emitFile({ type: 'asset', fileName: 'sw.js', source: serviceWorkerSource(precache, Date.now().toString(36)) });
     },
     configureServer(server) {

@@ -109,6 +109,8 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     const plain = data.models.find((m) => m.id === 'plain20-4')!;
     expect(plain.classes).toHaveLength(100);
     expect(plain.nodeTop1).toEqual(plainTop1);
+    // Nothing (not the service worker's precache either) fetched the plain net before it was chosen.
+    expect(requests.filter((r) => r.endsWith(plain.file))).toEqual([]);
     await page.locator('#model-select').selectOption('plain20-4');
     await page.waitForFunction(() => document.getElementById('class-count')?.textContent === '100' && document.getElementById('model-status')?.dataset['state'] === 'ready', undefined, { timeout: 90_000 });
     expect(await page.locator('#top5-note').textContent()).toContain("softmax of the model's 100 output logits");
