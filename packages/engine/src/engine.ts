@@ -243,11 +243,13 @@ export function loadEngine(model: Uint8Array | OnnxModel, options: EngineOptions
  * errors as loadEngine. A model with symbolic image dims, or one whose weights outgrow the memory
  * reserved up front (byteLength + 1 MiB), is loaded from a copy of the file instead (correct,
  * without the saving).
- * @throws RangeError when byteLength is not a positive safe integer; whatever `fill` throws;
+ * @throws RangeError when byteLength is not a safe integer ≥ 0; whatever `fill` throws;
  *   the errors of loadEngine.
  */
 export async function loadEngineInto(byteLength: number, fill: (into: Uint8Array) => void | Promise<void>, options: EngineOptions = {}): Promise<Engine> {
-  if (!Number.isSafeInteger(byteLength) || byteLength <= 0) throw new RangeError(`engine model file size ${byteLength} is not a positive whole number of bytes.`);
+  if (!Number.isSafeInteger(byteLength) || byteLength < 0) throw new RangeError(`engine model file size ${byteLength} is not a whole number of bytes.`);
+  // An empty file is bad data, reported as loadEngine reports it.
+  if (byteLength === 0) return loadEngine(new Uint8Array(0), options);
   const threads = checkThreads(options);
   const kernels = newKernels(threads);
   const control = threads > 1 ? allocChecked(kernels, CONTROL_BYTES, 'the threads\' control block') : 0;

@@ -1,7 +1,8 @@
 /**
  * loadEngineInto: a model file written straight into the engine's memory gives exactly loadEngine's
  * outputs, and its region then holds the activations (no second block of memory for them); a model
- * with symbolic image dims falls back to a copy; bad sizes and failing reads are errors.
+ * with symbolic image dims, or weights past the reserve, falls back to a copy; bad sizes and failing
+ * reads are errors.
  */
 import { tensor } from '@onebit/core';
 import { addBinaryWeight, encodeModel, GraphBuilder } from '@onebit/onnx';
@@ -75,8 +76,18 @@ describe('loadEngineInto', () => {
     expect(into.memory.wasmMemoryUsed).toBe(plain.memory.wasmMemoryUsed);
   });
 
-  it('refuses a size that is not a positive whole number and passes on the read\'s error', async () => {
-    await expect(loadEngineInto(0, () => {})).rejects.toThrow('engine model file size 0 is not a positive whole number of bytes.');
+  it('refuses a size that is not a whole number, reports an empty file as loadEngine does, and passes on the read\'s error', async () => {
+    await expect(loadEngineInto(-1, () => {})).rejects.toThrow('engine model file size -1 is not a whole number of bytes.');
+    await expect(loadEngineInto(1.5, () => {})).rejects.toThrow(RangeError);
+    // An empty file is the same typed error as loadEngine's.
+    let plain: unknown;
+    try {
+      loadEngine(new Uint8Array(0));
+    } catch (e) {
+      plain = e;
+    }
+    expect(plain).toBeInstanceOf(Error);
+    await expect(loadEngineInto(0, () => {})).rejects.toThrow((plain as Error).message);
     await expect(loadEngineInto(10, () => { throw new Error('disk gone'); })).rejects.toThrow('disk gone');
   });
 });

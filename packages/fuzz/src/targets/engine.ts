@@ -1,13 +1,15 @@
 /**
- * Fuzz target: loadEngine from @onebit/engine (ONNX decoding, packed-weight recognition, op checks,
- * shape inference, memory planning) and, when a mutated model loads, one run on a zero image, so
+ * Fuzz target: loadEngineInto from @onebit/engine (the file written into the engine's memory, then
+ * ONNX decoding, packed-weight recognition, op checks, shape inference, memory planning with the
+ * activations in the file's region, and loadEngine's path for symbolic image dims or weights past
+ * the reserve) and, when a mutated model loads, one run on a zero image, so
  * kernels see whatever shapes and attributes survive the checks. Seeds: the repository's tiny test
  * models and a WRN-like graph built here with packed 1-bit weights (BN affine, Relu, binary Conv,
  * AveragePool shortcut, channel Pad, ReduceSum). Anything the engine cannot run must be a typed error.
  */
 import { packSigns } from '@onebit/bits';
 import { tensor } from '@onebit/core';
-import { loadEngine } from '@onebit/engine';
+import { loadEngineInto } from '@onebit/engine';
 import { addBinaryWeight, encodeModel, GraphBuilder } from '@onebit/onnx';
 import type { Seed } from '../mutation.js';
 import { repoSeeds } from '../seeds/fixture-files.js';
@@ -48,8 +50,8 @@ export const engineTarget: FuzzTarget = {
   name: 'engine',
   seeds,
   generator: onnxGenerator,
-  read: (bytes) => {
-    const engine = loadEngine(bytes);
+  read: async (bytes) => {
+    const engine = await loadEngineInto(bytes.length, (into) => into.set(bytes));
     const dims = engine.inputShape.map((d, i) => (typeof d === 'number' ? d : i === 0 ? 1 : 4));
     const n = dims.reduce((p, d) => p * d, 1);
     if (n > MAX_RUN_FLOATS) return engine.memory;
