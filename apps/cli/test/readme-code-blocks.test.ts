@@ -6,14 +6,20 @@
  * line by line with what the commands print (only the parts named in VOLATILE may differ); the
  * "Deploy" Node example, compiled from TypeScript and run on CIFAR-10 test image 0 with its result
  * compared with the README's comment; and the web-worker example, type-checked strictly against the
- * packages' browser types and bundled with Vite (it needs a browser to run).
+ * packages' browser types, bundled with Vite, served by `vite preview` with the converted WRN (and
+ * onnxruntime-web's wasm where its wasmPaths says), and run in headless Chromium (Debian's, through
+ * playwright-core) on CIFAR-10 test image 0, its first result compared with the Node example's.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { findSharedDir, sharedPath } from '@onebit/data';
+import { chromium } from 'playwright-core';
 import ts from 'typescript';
+import { preview } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cifarPng } from './cifar-png.js';
 import { run } from './install-project.js';
@@ -67,6 +73,25 @@ afterAll(() => {
 
 const env = { ...process.env, ONEBIT_OFFLINE: '1' };
 
+let converted: Promise<string> | undefined;
+/** The authors' WRN converted once to ONNX by the CLI (shared by the Node and browser examples); its path. */
+function convertedWrn(): Promise<string> {
+  converted ??= (async () => {
+    const dir = workspaceTemp('onebit-readme-wrn-');
+    const r = await run(process.execPath, [BIN, 'convert', wrnMat(), '-o', join(dir, 'wrn.onnx')], dir, env);
+    expect(r.status, r.stderr).toBe(0);
+    return join(dir, 'wrn.onnx');
+  })();
+  return converted;
+}
+
+/** The Node example's first result as its comment shows it, e.g. `{ index: 3, label: 'cat', probability: 1 }`. */
+function nodeExamplePromise(): string {
+  const promised = /\/\/ → \[(\{[^}]*\}), …\]/.exec(blockStartingWith(readme, '// Node (onnxruntime-node)').text)?.[1];
+  expect(promised, 'the block shows its first result as `// → [{ … }, …]`').toBeDefined();
+  return promised!;
+}
+
 describe("the README's code blocks", () => {
   it('are each run by the test file RUN_BY names, or say above the fence why they are not', () => {
     const blocks = codeBlocks(readme);
@@ -110,10 +135,9 @@ describe("the README's code blocks", () => {
 
   it("the Deploy Node example, run as written on CIFAR-10 test image 0, gives the README's first result", async () => {
     const block = blockStartingWith(readme, '// Node (onnxruntime-node)');
-    const promised = /\/\/ → \[(\{[^}]*\}), …\]/.exec(block.text)?.[1];
-    expect(promised, 'the block shows its first result as `// → [{ … }, …]`').toBeDefined();
+    const promised = nodeExamplePromise();
     const dir = workspaceTemp('onebit-readme-node-');
-    expect((await run(process.execPath, [BIN, 'convert', wrnMat(), '-o', join(dir, 'wrn.onnx')], dir, env)).status).toBe(0);
+    symlinkSync(await convertedWrn(), join(dir, 'wrn.onnx'));
     expect(await cifarPng(0, join(dir, 'cat.png'))).toBe(3);
     // The block as written, then what its comments name: the first result, classifyBatch and info.
     const js = ts.transpileModule(block.text, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
@@ -124,7 +148,7 @@ describe("the README's code blocks", () => {
     expect(r.stdout).toBe(`${promised}\nfunction 26737120\n`);
   }, 300_000);
 
-  it('the web-worker example type-checks against the browser types and bundles with Vite, with the config it names', async () => {
+  it("the web-worker example type-checks against the browser types, bundles with Vite with the config it names, and run in Chromium on CIFAR-10 test image 0 gives the Node example's first result", async () => {
     const block = blockStartingWith(readme, '// Web page (onnxruntime-web');
     const worker = /\/\/ classifier\.worker\.ts:\s*(import .*;)/.exec(block.text)?.[1];
     expect(worker, "the block names its worker file's one line").toBe("import '@onebit/runtime/worker';");
@@ -132,9 +156,20 @@ describe("the README's code blocks", () => {
     expect(viteConfig, 'the block names the Vite setting module workers need').toBe("export default { worker: { format: 'es' } };");
     const dir = workspaceTemp('onebit-readme-web-');
     writeFileSync(join(dir, 'vite.config.js'), `${viteConfig}\n`);
-    writeFileSync(join(dir, 'main.ts'), block.text);
+    // The block as written, then one line that shows its first result where the test can read it.
+    writeFileSync(join(dir, 'main.ts'), `${block.text}document.title = JSON.stringify(top5[0]);\n`);
+    // What the page fetches, put where Vite copies static files from: the model the block names,
+    // the image it classifies, and onnxruntime-web's wasm under the `ort/` its wasmPaths names (the
+    // packed WRN runs on onebit's engine, so today the page fetches none of it; a 404 would fail below).
+    const modelFile = /loadModel\('([^']+)'/.exec(block.text)?.[1];
+    expect(modelFile, 'the block loads a model by a relative URL').toBe('model.onnx');
+    mkdirSync(join(dir, 'public', 'ort'), { recursive: true });
+    copyFileSync(await convertedWrn(), join(dir, 'public', modelFile!));
+    expect(await cifarPng(0, join(dir, 'public', 'cat.png'))).toBe(3);
+    const ortDist = dirname(createRequire(join(root, 'packages', 'runtime', 'package.json')).resolve('onnxruntime-web'));
+    for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) copyFileSync(join(ortDist, f), join(dir, 'public', 'ort', f));
     writeFileSync(join(dir, 'classifier.worker.ts'), `${worker}\n`);
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><img src="cat.png" alt="a cat"><script type="module" src="./main.ts"></script>\n');
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><img src="cat.png" alt="a cat"><script type="module" src="./main.ts"></script>\n');
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
@@ -152,5 +187,31 @@ describe("the README's code blocks", () => {
     const js = assets.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, 'dist', 'assets', f), 'utf8')).join('\n');
     expect(js).toContain('automobile');
     expect(js).not.toMatch(/onnxruntime-node|from"sharp"/);
+
+    // Served as a user would serve the build (`vite preview`, loopback only, no extra headers), run in Chromium.
+    const server = await preview({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn', build: { outDir: 'dist' }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+    const browser = await chromium.launch({ executablePath: process.env.ONEBIT_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+      const progress: string[] = [];
+      page.on('console', (m) => m.type() === 'log' && progress.push(m.text()));
+      await page.goto(server.resolvedUrls!.local[0]!);
+      await page.waitForFunction(() => document.title.startsWith('{'), undefined, { timeout: 60_000 }).catch((e: unknown) => {
+        throw new Error(`the block gave no result in Chromium: ${problems.join('; ') || String(e)}`);
+      });
+      expect(problems).toEqual([]);
+      expect(inspect(JSON.parse(await page.title()))).toBe(nodeExamplePromise());
+      // Its onProgress callback reported the download, ending with every byte of the model (the total
+      // is the Content-Length, which `vite preview` does not send, hence undefined).
+      const size = readFileSync(join(dir, 'public', modelFile!)).length;
+      expect(progress.at(-1)).toBe(`${size} undefined`);
+    } finally {
+      await browser.close();
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    }
   }, 300_000);
 });
