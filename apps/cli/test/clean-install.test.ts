@@ -4,7 +4,9 @@
  * --offline`, pinned to the repository's lockfile, so only the npm cache that the repository's
  * `npm ci` filled is used: no network), and there the README's "Install" commands run as written
  * (its `npm i -D onebit` replaced by the tarballs: nothing is published) on the authors' WRN and
- * CIFAR-10 images 0–19, then the README's Node example classifies CIFAR-10 test image 0 by name.
+ * CIFAR-10 images 0–19, then the README's Node example classifies CIFAR-10 test image 0 by name; a
+ * browser app installing only @onebit/runtime bundles the README's browser example with Vite and, run
+ * in Chromium, names the same image.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +17,12 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { npm, packWorkspaces, publishableWorkspaces, run, type RunResult, writeInstallProject } from './install-project.js';
 import { cifarPng } from './cifar-png.js';
+import { runBuiltPage } from './built-page.js';
 import { blockStartingWith, shellCommands } from './readme-blocks.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const readme = join(root, 'README.md');
+const WRN_MAT = 'models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat';
 const project = mkdtempSync(join(tmpdir(), 'onebit-clean-install-'));
 
 /** The environment of a user's shell: no npm_* variables leaking from the `npm test` that runs us. */
@@ -39,7 +43,7 @@ describe('clean install from npm pack tarballs (offline, outside the workspace)'
     writeInstallProject(root, project, 'tarballs', tarballs, ['onnxruntime-node', 'sharp']);
     await npm(project, ['ci', '--offline', '--no-audit', '--no-fund'], userEnv);
     // The README's file names, pointing at the shared data (never copied).
-    symlinkSync(sharedPath('models/mcdonnell-wrn20-10-cifar10/matlab/TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'), join(project, 'TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'));
+    symlinkSync(sharedPath(WRN_MAT), join(project, 'TrainedWideResNet20-10_CIFAR10_1-bit-per-weight-4MB.mat'));
     symlinkSync(sharedPath('datasets/cifar10/test_batch_0-999.bin'), join(project, 'test_batch_0-999.bin'));
     symlinkSync(sharedPath('reference/mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy'), join(project, 'mcdonnell-wrn20-10-matlab_cifar10-test-0-999_logits.npy'));
   });
@@ -90,8 +94,16 @@ describe('a browser app importing only @onebit/runtime, built with Vite (offline
     for (const file of mine.values()) copyFileSync(join(project, 'tarballs', file), join(app, 'tarballs', file));
     writeInstallProject(root, app, 'tarballs', mine, ['onnxruntime-web', 'vite']);
     await npm(app, ['ci', '--offline', '--no-audit', '--no-fund'], appEnv);
-    writeFileSync(join(app, 'index.html'), '<!doctype html><img src="cat.png" alt="a cat"><script type="module" src="./main.js"></script>\n');
+    writeFileSync(join(app, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><img src="cat.png" alt="a cat"><script type="module" src="./main.js"></script>\n');
     writeFileSync(join(app, 'main.js'), blockStartingWith(readme, '// main.js').text);
+    // What the page fetches, where Vite copies static files from and where the block says: the WRN at
+    // /models/wrn.onnx, onnxruntime-web's two files at /ort/, and the image (CIFAR-10 test image 0).
+    mkdirSync(join(app, 'public', 'models'), { recursive: true });
+    mkdirSync(join(app, 'public', 'ort'));
+    const converted = await run(process.execPath, [join(root, 'apps', 'cli', 'bin', 'onebit.js'), 'convert', sharedPath(WRN_MAT), '-o', join(app, 'public', 'models', 'wrn.onnx')], app, appEnv);
+    expect(converted.status, converted.stderr).toBe(0);
+    for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) copyFileSync(join(app, 'node_modules', 'onnxruntime-web', 'dist', f), join(app, 'public', 'ort', f));
+    expect(await cifarPng(0, join(app, 'public', 'cat.png'))).toBe(3);
   });
 
   it('installs no onnxruntime-node, sharp or @onebit/convert (optional peers)', () => {
@@ -106,5 +118,11 @@ describe('a browser app importing only @onebit/runtime, built with Vite (offline
     expect(js).toContain('automobile'); // CIFAR10_CLASSES made it in
     expect(js).not.toMatch(/onnxruntime-node|from"sharp"|from 'sharp'|require\("sharp"\)/);
     expect(js).not.toContain('readContainer'); // no converter code: a .onebit would need @onebit/convert installed
+  });
+
+  it("runs the README's browser example in Chromium: CIFAR-10 test image 0 is 'cat (100.0 %, softmax of the logits)'", async () => {
+    const page = await runBuiltPage(app, false, () => / %, softmax of the logits\)$/.test(document.body.textContent ?? ''));
+    expect(page.problems).toEqual([]);
+    expect(page.text).toBe('cat (100.0 %, softmax of the logits)');
   });
 });

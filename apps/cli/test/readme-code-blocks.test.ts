@@ -17,10 +17,9 @@ import { dirname, join } from 'node:path';
 import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { findSharedDir, sharedPath } from '@onebit/data';
-import { chromium } from 'playwright-core';
 import ts from 'typescript';
-import { preview } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBuiltPage } from './built-page.js';
 import { cifarPng } from './cifar-png.js';
 import { run } from './install-project.js';
 import { blockStartingWith, codeBlocks, type CodeBlock } from './readme-blocks.js';
@@ -188,30 +187,13 @@ describe("the README's code blocks", () => {
     expect(js).toContain('automobile');
     expect(js).not.toMatch(/onnxruntime-node|from"sharp"/);
 
-    // Served as a user would serve the build (`vite preview`, loopback only, no extra headers), run in Chromium.
-    const server = await preview({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn', build: { outDir: 'dist' }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
-    const browser = await chromium.launch({ executablePath: process.env.ONEBIT_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (e) => problems.push(e.message));
-      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-      page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
-      const progress: string[] = [];
-      page.on('console', (m) => m.type() === 'log' && progress.push(m.text()));
-      await page.goto(server.resolvedUrls!.local[0]!);
-      await page.waitForFunction(() => document.title.startsWith('{'), undefined, { timeout: 60_000 }).catch((e: unknown) => {
-        throw new Error(`the block gave no result in Chromium: ${problems.join('; ') || String(e)}`);
-      });
-      expect(problems).toEqual([]);
-      expect(inspect(JSON.parse(await page.title()))).toBe(nodeExamplePromise());
-      // Its onProgress callback reported the download, ending with every byte of the model (the total
-      // is the Content-Length, which `vite preview` does not send, hence undefined).
-      const size = readFileSync(join(dir, 'public', modelFile!)).length;
-      expect(progress.at(-1)).toBe(`${size} undefined`);
-    } finally {
-      await browser.close();
-      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-    }
+    // Served as a user would serve the build, run in Chromium.
+    const page = await runBuiltPage(dir, join(dir, 'vite.config.js'), () => document.title.startsWith('{'));
+    expect(page.problems).toEqual([]);
+    expect(inspect(JSON.parse(page.title))).toBe(nodeExamplePromise());
+    // Its onProgress callback reported the download, ending with every byte of the model (the total
+    // is the Content-Length, which `vite preview` does not send, hence undefined).
+    const size = readFileSync(join(dir, 'public', modelFile!)).length;
+    expect(page.logs.at(-1)).toBe(`${size} undefined`);
   }, 300_000);
 });
