@@ -5,7 +5,8 @@
  * The model is the validate package's test-data/mean-rgb.onnx (fast, a poor classifier); a
  * binary-wide-resnet fixture, converted with no graph, is validated with the preset its metadata names.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +28,10 @@ function onebit(...args: string[]): { status: number | null; stdout: string; std
 }
 
 describe('onebit validate (built CLI)', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, [join(cliDir, '../../node_modules/typescript/bin/tsc'), '-p', join(cliDir, 'tsconfig.json')], { stdio: 'inherit' });
+  // Asynchronous, so vitest's worker keeps answering its RPC while tsc runs (a blocking call of
+  // over 60 s under load fails the file with "Timeout calling onTaskUpdate").
+  beforeAll(async () => {
+    await promisify(execFile)(process.execPath, [join(cliDir, '../../node_modules/typescript/bin/tsc'), '-p', join(cliDir, 'tsconfig.json')]);
   });
 
   it('EXPECTED FAILURE: a failing gate exits 1 naming the gate, the measured value and the limit', () => {
