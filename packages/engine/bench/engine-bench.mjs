@@ -101,8 +101,33 @@ async function child(kind, threads, modelPath, n) {
     cpuMs += (c.user + c.system) / 1000;
   }
   const memory = runner.engine?.memory;
+  const peakRssBytes = peakRss();
   // cores: CPU time of all the process's threads ÷ wall time while timed (≈ threads on an idle machine).
-  process.stdout.write(JSON.stringify({ imagesPerSecond: (n * 1000) / ms, cores: cpuMs / ms, peakRssBytes: peakRss(), memory }));
+  process.stdout.write(JSON.stringify({ imagesPerSecond: (n * 1000) / ms, cores: cpuMs / ms, peakRssBytes, resident: await residentParts(), memory }));
+}
+
+/**
+ * Where this process's resident bytes are now (after the last batch, ≈ its peak), from
+ * /proc/self/smaps: pages of the node binary, of other files (shared libraries), anonymous memory
+ * (V8's heap, WebAssembly memories, malloc), and of that V8's heap (physical size). Linux only.
+ */
+async function residentParts() {
+  let smaps;
+  try {
+    smaps = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return undefined; // not Linux
+  }
+  const parts = { nodeBinary: 0, otherFiles: 0, anonymous: 0 };
+  let part = 'anonymous';
+  for (const line of smaps.split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) part = mapping[1] === process.execPath ? 'nodeBinary' : mapping[1].startsWith('/') ? 'otherFiles' : 'anonymous';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) parts[part] += Number(rss[1]) * 1024;
+  }
+  const { getHeapStatistics } = await import('node:v8');
+  return { ...parts, v8Heap: getHeapStatistics().total_physical_size };
 }
 
 /** Peak RSS of a Node process that does nothing (the floor under every figure above). */
@@ -176,7 +201,10 @@ async function main() {
 
   const rssEngine = await run('engine', 1, modelPath, 100);
   const rssNode = await run('node', 1, modelPath, 100);
-  console.log(`peak RSS, load + classify 100 images: engine ${mb(rssEngine.peakRssBytes)} (${(rssEngine.peakRssBytes / 1e6).toFixed(1)} MB) vs onnxruntime-node ${mb(rssNode.peakRssBytes)} (target ≤ 64 MB with the engine); \`node -e ''\` alone: ${mb(await nodeAlone())}`);
+  const mbBoth = (b) => `${mb(b)} (${(b / 1e6).toFixed(1)} MB)`;
+  console.log(`peak RSS, load + classify 100 images: engine ${mbBoth(rssEngine.peakRssBytes)} vs onnxruntime-node ${mbBoth(rssNode.peakRssBytes)} (target ≤ 64 MB with the engine); \`node -e ''\` alone: ${mbBoth(await nodeAlone())}`);
+  const r = rssEngine.resident;
+  if (r) console.log(`          engine's resident pages after its last batch: node binary ${mb(r.nodeBinary)}, other files ${mb(r.otherFiles)}, anonymous ${mb(r.anonymous)} (V8 heap ${mb(r.v8Heap)}, wasm memory used ${mb(rssEngine.memory.wasmMemoryUsed)}, the rest malloc and thread stacks)`);
   const m = engine.memory;
   const floor = m.binaryWeightCount / 8;
   console.log(`resident binary weights: ${m.binaryWeightBytes} bytes for ${m.binaryWeightCount} weights = ${(m.binaryWeightBytes / floor).toFixed(4)}× the 1-bit floor of ${floor} bytes (target ≤ 1.05×); wasm memory ${mb(m.wasmMemory)}, of which ${mb(m.wasmMemoryUsed)} used (the model file's ${mb(statSync(modelPath).size)}, reused for activations + scratch of ${mb(m.activationBytes)}; float constants ${mb(m.floatWeightBytes)})`);
