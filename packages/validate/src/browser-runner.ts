@@ -9,30 +9,17 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { ModelError } from '@onebit/core';
 import { BROWSER_PAGE } from './browser-page.js';
+import { openRunnerPage, pageBatchRun } from './chromium-page.js';
+import { firstLine } from './first-line.js';
 import { startLoopbackServer } from './loopback-server.js';
-import { recordPageDownload } from './page-download.js';
 import type { Runner } from './runner-types.js';
 
-/** The Chromium binary; `ONEBIT_CHROMIUM` overrides it. */
-export const CHROMIUM_PATH = process.env.ONEBIT_CHROMIUM ?? '/usr/bin/chromium';
-
-/** Flags for a quiet, offline, headless Chromium. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from './chromium-page.js';
 
 /** onnxruntime-web's dist folder, found through module resolution. */
 export function ortWebDist(): string {
   const require = createRequire(import.meta.url);
   return dirname(require.resolve('onnxruntime-web'));
-}
-
-/** Launches the headless Chromium used by the runner and the HTML report test. */
-export async function launchChromium(): Promise<import('playwright-core').Browser> {
-  const { chromium } = await import('playwright-core');
-  try {
-    return await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  } catch (e) {
-    throw new ModelError(`Chromium at ${CHROMIUM_PATH} could not be started (set ONEBIT_CHROMIUM to another binary): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, undefined, { cause: e });
-  }
 }
 
 export async function createBrowserRunner(model: Uint8Array, threads: number): Promise<Runner> {
@@ -41,15 +28,9 @@ export async function createBrowserRunner(model: Uint8Array, threads: number): P
   server.put('/model.onnx', model);
   let browser: import('playwright-core').Browser | undefined;
   try {
-    browser = await launchChromium();
-    const page = await browser.newPage();
-    const pageDownload = recordPageDownload(page);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.origin}/index.html`);
-    await page.waitForFunction('window.onebitReady === true', undefined, { timeout: 30_000 }).catch(() => {
-      throw new ModelError(`The browser runner page did not load onnxruntime-web from ${server.origin}/ort/: ${errors.join('; ') || 'timed out'}.`);
-    });
+    const opened = await openRunnerPage(server, (errors) => `The browser runner page did not load onnxruntime-web from ${server.origin}/ort/: ${errors}.`);
+    browser = opened.browser;
+    const { page, pageDownload } = opened;
     const started = performance.now();
     let init: { ms: number; inputNames: string[]; outputNames: string[]; version: string; isolated: boolean };
     try {
@@ -64,24 +45,14 @@ export async function createBrowserRunner(model: Uint8Array, threads: number): P
       throw new ModelError(`The model has inputs [${init.inputNames.join(', ')}] and outputs [${init.outputNames.join(', ')}]; validation needs exactly one image input and an output.`, init.inputNames[1]);
     }
     const name = `onnxruntime-web ${init.version} wasm in Chromium ${browser.version()} (${threads} thread${threads === 1 ? '' : 's'}${init.isolated ? '' : ', not cross-origin isolated'})`;
-    let batch = 0;
     const owned = browser;
     return {
       name, runtime: 'browser', inputName, outputName, sessionCreationMs, pageDownload,
-      async run(input, dims) {
-        const path = `/batch/${batch++}.bin`;
-        server.put(path, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
-        try {
-          const out = await page.evaluate(async ([p, d]) => (window as unknown as { onebitRun(p: string, d: number[]): Promise<{ type: string; data?: number[] }> }).onebitRun(p, d), [path, dims] as const);
-          if (!out.data) throw new ModelError(`Output "${outputName}" is ${out.type}, not float32 logits.`, outputName);
-          return Float32Array.from(out.data);
-        } catch (e) {
-          if (e instanceof ModelError) throw e;
-          throw new ModelError(`${name} failed on input "${inputName}" of shape [${dims.join(', ')}]: ${firstLine(e)}`, inputName, { cause: e });
-        } finally {
-          server.put(path, undefined);
-        }
-      },
+      run: pageBatchRun(server, name, inputName, async (path, dims) => {
+        const out = await page.evaluate(async ([p, d]) => (window as unknown as { onebitRun(p: string, d: number[]): Promise<{ type: string; data?: number[] }> }).onebitRun(p, d), [path, dims] as const);
+        if (!out.data) throw new ModelError(`Output "${outputName}" is ${out.type}, not float32 logits.`, outputName);
+        return Float32Array.from(out.data);
+      }),
       async dispose() {
         await owned.close();
         await server.close();
@@ -92,9 +63,4 @@ export async function createBrowserRunner(model: Uint8Array, threads: number): P
     await server.close();
     throw e;
   }
-}
-
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0]!.trim();
 }

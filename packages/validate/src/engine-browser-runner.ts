@@ -9,9 +9,10 @@
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '@onebit/core';
 import { MAX_THREADS } from '@onebit/engine';
-import { launchChromium } from './browser-runner.js';
+import { openRunnerPage, pageBatchRun } from './chromium-page.js';
+import { firstLine } from './first-line.js';
 import { startLoopbackServer } from './loopback-server.js';
-import { recordPageDownload, type PageDownload } from './page-download.js';
+import type { PageDownload } from './page-download.js';
 import type { Runner } from './runner-types.js';
 
 /** The page: relays load/run requests to the engine's worker and returns its answers. */
@@ -98,15 +99,9 @@ export async function createEngineBrowserRunner(model: Uint8Array, threads: numb
   server.put('/model.onnx', model);
   let browser: import('playwright-core').Browser | undefined;
   try {
-    browser = await launchChromium();
-    const page = await browser.newPage();
-    const pageDownload = recordPageDownload(page);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.origin}/index.html`);
-    await page.waitForFunction('window.onebitReady === true', undefined, { timeout: 30_000 }).catch(() => {
-      throw new ModelError(`The engine runner page did not start from ${server.origin}: ${errors.join('; ') || 'timed out'}.`);
-    });
+    const opened = await openRunnerPage(server, (errors) => `The engine runner page did not start from ${server.origin}: ${errors}.`);
+    browser = opened.browser;
+    const { page, pageDownload } = opened;
     const started = performance.now();
     type Loaded = { inputName: string; outputNames: string[]; memory: { wasmMemory: number; wasmMemoryUsed: number }; threads: { running: number }; isolated: boolean };
     let init: Loaded;
@@ -119,25 +114,16 @@ export async function createEngineBrowserRunner(model: Uint8Array, threads: numb
     if (init.threads.running !== used) throw new ModelError(`The onebit engine in Chromium runs ${init.threads.running} threads, not the ${used} asked for (is the page cross-origin isolated? ${init.isolated}).`);
     const outputName = init.outputNames[0]!;
     const name = `onebit engine (WebAssembly SIMD, ${used} thread${used === 1 ? '' : 's'}) in Chromium ${browser.version()}`;
-    let batch = 0;
     const owned = browser;
     return {
       name, runtime: 'onebit', inputName: init.inputName, outputName, sessionCreationMs, memory: init.memory, pageDownload,
-      async run(input, dims) {
-        const path = `/batch/${batch++}.bin`;
-        server.put(path, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
-        try {
-          const out = (await page.evaluate(async ([p, d]) => {
-            const r = (await (window as unknown as { onebitEngine(m: object): Promise<{ data: Float32Array }> }).onebitEngine({ type: 'run', path: p, dims: d }));
-            return Array.from(r.data);
-          }, [path, dims] as const));
-          return Float32Array.from(out);
-        } catch (e) {
-          throw new ModelError(`${name} failed on input "${init.inputName}" of shape [${dims.join(', ')}]: ${firstLine(e)}`, init.inputName, { cause: e });
-        } finally {
-          server.put(path, undefined);
-        }
-      },
+      run: pageBatchRun(server, name, init.inputName, async (path, dims) => {
+        const out = await page.evaluate(async ([p, d]) => {
+          const r = (await (window as unknown as { onebitEngine(m: object): Promise<{ data: Float32Array }> }).onebitEngine({ type: 'run', path: p, dims: d }));
+          return Array.from(r.data);
+        }, [path, dims] as const);
+        return Float32Array.from(out);
+      }),
       async dispose() {
         await owned.close();
         await server.close();
@@ -148,9 +134,4 @@ export async function createEngineBrowserRunner(model: Uint8Array, threads: numb
     await server.close();
     throw e;
   }
-}
-
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0]!.trim();
 }

@@ -5,6 +5,7 @@
  */
 import { ModelError } from '@onebit/core';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { firstLine } from './first-line.js';
 import type { Runner, RuntimeName } from './runner-types.js';
 
 type TensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
@@ -49,9 +50,4 @@ export async function wrapSession(
       await session.release();
     },
   };
-}
-
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0]!.trim();
 }
