@@ -8,6 +8,17 @@ import type { MatValue } from '@onebit/mat';
 import { column, float32Of } from './mat-access.js';
 import type { BatchNormLayer } from './network.js';
 
+/**
+ * Checks that each batch-norm cell array (`[variable name, entry count]`) holds `nConv + 1` entries:
+ * the releases put a batch norm before every conv and one after the last. Throws a ModelError
+ * naming the first variable that has lost or gained one.
+ */
+export function expectBatchNormCounts(nConv: number, counts: readonly (readonly [string, number])[]): void {
+  for (const [what, n] of counts) {
+    if (n !== nConv + 1) throw new ModelError(`'${what}' has ${n} entries but ${nConv} conv layers need ${nConv + 1} batch norms.`, what);
+  }
+}
+
 /** The variables one batch norm is read from, with the names errors use (e.g. `BN_Moments{3}`). */
 export interface MatBatchNorm {
   readonly moments: MatValue;

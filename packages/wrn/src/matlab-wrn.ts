@@ -11,7 +11,7 @@ import { ModelError } from '@onebit/core';
 import type { MatFile } from '@onebit/mat';
 import { matlabFilterToOnnx } from './layout.js';
 import { bitsOf, cells, numbersOf, variable } from './mat-access.js';
-import { matBatchNorm } from './mat-batchnorm.js';
+import { expectBatchNormCounts, matBatchNorm } from './mat-batchnorm.js';
 import type { Layer, WrnNetwork } from './network.js';
 
 export function isMatlabWrn(file: MatFile): boolean {
@@ -27,9 +27,7 @@ export function readMatlabWrn(file: MatFile): WrnNetwork {
   const strides = numbersOf(variable(file, 'Stride'), 'Stride');
   const paddings = numbersOf(variable(file, 'Padding'), 'Padding');
   const nConv = weightCells.length;
-  for (const [what, n] of [['Moments', moments.length], ['BNG', gains.length], ['BNB', biases.length]] as const) {
-    if (n !== nConv + 1) throw new ModelError(`'${what}' has ${n} entries but ${nConv} conv layers need ${nConv + 1} batch norms.`, what);
-  }
+  expectBatchNormCounts(nConv, [['Moments', moments.length], ['BNG', gains.length], ['BNB', biases.length]]);
   for (const [what, n] of [['LayerWeights', scales.length], ['Stride', strides.length], ['Padding', paddings.length]] as const) {
     if (n !== nConv) throw new ModelError(`'${what}' has ${n} entries but there are ${nConv} conv layers.`, what);
   }

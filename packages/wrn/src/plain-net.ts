@@ -13,7 +13,7 @@ import { ModelError } from '@onebit/core';
 import type { MatFile } from '@onebit/mat';
 import { matlabFilterToOnnx } from './layout.js';
 import { bitsOf, cells, numbersOf, variable } from './mat-access.js';
-import { matBatchNorm } from './mat-batchnorm.js';
+import { expectBatchNormCounts, matBatchNorm } from './mat-batchnorm.js';
 import type { BatchNormLayer, Layer, WrnNetwork } from './network.js';
 
 /** The variable only the plain-net release has (the WRN releases call theirs BinaryWeights / conv2d_*). */
@@ -39,9 +39,7 @@ export function readPlainNet(file: MatFile): WrnNetwork {
   for (const [what, n] of [['Stride', strides.length], ['Padding', paddings.length], [PLAIN_NET_WEIGHTS, weightCells.length]] as const) {
     if (n !== nConv) throw new ModelError(`'${what}' has ${n} entries but 'LayerScales' describes ${nConv} conv layers.`, what);
   }
-  for (const [what, n] of [['BN_Moments', moments.length], ['BN_Scales', gains.length], ['BN_Offsets', offsets.length]] as const) {
-    if (n !== nConv + 1) throw new ModelError(`'${what}' has ${n} entries but ${nConv} conv layers need ${nConv + 1} batch norms.`, what);
-  }
+  expectBatchNormCounts(nConv, [['BN_Moments', moments.length], ['BN_Scales', gains.length], ['BN_Offsets', offsets.length]]);
   const bn = (i: number, relu: boolean): BatchNormLayer =>
     matBatchNorm(`bn${i + 1}`, { moments: moments[i]!, momentsName: `BN_Moments{${i + 1}}`, scale: gains[i]!, scaleName: `BN_Scales{${i + 1}}`, bias: offsets[i]!, biasName: `BN_Offsets{${i + 1}}` }, relu);
 
