@@ -4,8 +4,6 @@
  * next good request is still answered. Uses a stub model so only the HTTP handling is exercised.
  */
 import { connect } from 'node:net';
-import { crc32 } from 'node:zlib';
-import sharp from 'sharp';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NodeModel } from '@onebit/runtime';
@@ -120,21 +118,6 @@ describe('bodies that are no raster image get 415 before decoding, whatever thei
     const before = received.length;
     const r = await upload(new TextEncoder().encode(body), false);
     expect(r).toEqual({ status: 415, json: { error } });
-    expect(received.length).toBe(before);
-    await stillServes();
-  });
-});
-
-describe('an image whose header declares too many pixels gets 413 before it is decoded', () => {
-  it('a one-pixel PNG whose header is patched to declare 7000×7000', async () => {
-    const png = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
-    // IHDR starts at byte 8 (length, "IHDR", width, height, …, CRC over type+data): patch the size and its CRC.
-    png.writeUInt32BE(7000, 16);
-    png.writeUInt32BE(7000, 20);
-    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-    const before = received.length;
-    const r = await upload(png, false);
-    expect(r).toEqual({ status: 413, json: { error: `The PNG image declares 7000×7000 = 49000000 pixels, over the 16777216-pixel limit; send a smaller image.` } });
     expect(received.length).toBe(before);
     await stillServes();
   });

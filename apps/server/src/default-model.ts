@@ -4,9 +4,11 @@
  * class names, and the first CIFAR-10 test images encoded as PNG request bodies.
  */
 import { readFile } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { convertSync } from '@onebit/convert';
 import { resolveAsset } from '@onebit/data';
+import { deserializeError, type SerializedError } from '@onebit/runtime';
 
 export interface DefaultModel {
   readonly model: Uint8Array;
@@ -19,6 +21,23 @@ export async function defaultModel(): Promise<DefaultModel> {
   const { bytes } = convertSync(new Uint8Array(await readFile(mat.path)), { fileName: mat.path, weights: 'packed' });
   const labels = (await readFile(classes.path, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return { model: bytes, labels };
+}
+
+/**
+ * defaultModel() run in a worker thread of its own (default-model-worker.ts), so the conversion's
+ * garbage never lands on the caller's heap; the model bytes are transferred back, not copied.
+ * @throws what defaultModel() throws (the same error class, rebuilt across the thread boundary).
+ */
+export function defaultModelInThread(): Promise<DefaultModel> {
+  const worker = new Worker(new URL('./default-model-worker.js', import.meta.url));
+  return new Promise<DefaultModel>((resolve, reject) => {
+    worker.once('message', (m: { type: 'model'; model: DefaultModel } | { type: 'failed'; error: SerializedError }) => {
+      if (m.type === 'model') resolve(m.model);
+      else reject(deserializeError(m.error));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`The default model's conversion thread exited with code ${code} before answering.`)));
+  });
 }
 
 /** The first `count` CIFAR-10 test images as PNG bytes, with their labels. */

@@ -3,9 +3,10 @@
  * answers equal the model's run directly; with one worker and a queue of 2, a burst of 12 requests
  * gets 200s and 503s with Retry-After (never a reset), /readyz says 503 while the queue is full,
  * and /healthz answers while requests still wait because inference is off the event loop; a request
- * past its deadline, or behind a queue that would outlast it, is a 503; an image over the pixel bound found by the worker's decoder is a 413;
+ * past its deadline, or behind a queue that would outlast it, is a 503; an image whose header declares more pixels than the bound is a 413 from the worker before decoding;
  * a worker that dies fails only its request and is replaced; on Linux the inference thread runs at nice 19.
  */
+import { crc32 } from 'node:zlib';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadModel } from '@onebit/runtime';
@@ -97,13 +98,16 @@ describe('inference in worker threads behind a bounded queue', () => {
     expect(pool.load()).toEqual({ queued: 0, running: 0, workers: 1 });
   }, 60_000);
 
-  it('an image the worker finds over the pixel bound is a 413', async () => {
+  it('an image whose header declares too many pixels is a 413 from the worker, before decoding', async () => {
     const sharp = (await import('sharp')).default;
-    const big = new Uint8Array(await sharp({ create: { width: 100, height: 100, channels: 3, background: '#808080' } }).png().toBuffer());
-    const res = await fetch(`${base}/classify`, { method: 'POST', body: big as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'image/png' } });
-    // The server's own header check uses its default bound (4096²); the worker's model refuses past 64².
-    expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: string }).error).toContain('100×100');
+    const png = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
+    // IHDR starts at byte 8 (length, "IHDR", width, height, …, CRC over type+data): declare 7000×7000
+    // over one pixel's data, so only a header check (not a decode) can answer 413.
+    png.writeUInt32BE(7000, 16);
+    png.writeUInt32BE(7000, 20);
+    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+    const res = await fetch(`${base}/classify`, { method: 'POST', body: new Uint8Array(png) as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'image/png' } });
+    expect({ status: res.status, json: await res.json() }).toEqual({ status: 413, json: { error: 'The 90-byte image starting 89 50 4e 47 is 7000×7000 = 49000000 pixels, more than the limit of 4096; send a smaller image.' } });
   }, 60_000);
 });
 

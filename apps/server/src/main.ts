@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { classifyFailure } from '@onebit/core';
 import { readInput } from '@onebit/data';
 import { createClassifyServer } from './classify-server.js';
-import { defaultModel } from './default-model.js';
+import { defaultModelInThread } from './default-model.js';
 import { createInferencePool } from './inference-pool.js';
 import { listenError, parseServerArgs } from './options.js';
 
@@ -20,11 +20,11 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2));
-  const fallback = args.model ? undefined : await defaultModel();
+  const fallback = args.model ? undefined : await defaultModelInThread();
   const labels = args.labels ? new TextDecoder().decode(readInput(args.labels, '--labels')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
   const bytes = args.model ? readInput(args.model, '--model') : fallback!.model;
   const model = await createInferencePool({ model: bytes, threads: args.threads, backend: args.backend, maxPixels: args.maxPixels, workers: args.workers, maxQueue: args.queue, deadlineMs: args.deadlineMs, nice: args.workerNice, ...(labels ? { labels } : {}) });
-  const server = createClassifyServer(model, { maxBytes: args.maxBytes, maxPixels: args.maxPixels });
+  const server = createClassifyServer(model, { maxBytes: args.maxBytes });
   server.once('error', (e: NodeJS.ErrnoException) => {
     console.error(listenError(e, args.host, args.port));
     void model.close().finally(() => process.exit(1));
