@@ -66,6 +66,10 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   if (labels.length !== classes) throw new UsageError(`${labels.length} labels were given for a model with ${classes} classes.`);
   const preprocessName = options.preprocess ?? facts.metadata['onebit.preprocess'];
   if (preprocessName === undefined) throw new UsageError(`${name} has no onebit.preprocess metadata; pass the preprocess option (${preprocessNames().map((n) => `'${n}'`).join(', ')} or parameters).`);
+  // A name from the caller is their mistake (UsageError); one recorded in the file is bad data.
+  if (options.preprocess === undefined && !preprocessNames().includes(preprocessName)) {
+    throw new ModelLoadError(`${name} records onebit.preprocess "${preprocessName}", which this version of onebit does not know (known: ${preprocessNames().join(', ')}); pass the preprocess option, or re-convert the model with a known --preprocess.`);
+  }
   const preprocess = preprocessPreset(preprocessName);
   if (preprocess.crop !== undefined && (preprocess.crop !== shape[1] || preprocess.crop !== shape[2])) {
     const why = `preprocessing "${preprocess.name}" crops ${preprocess.crop}×${preprocess.crop} but ${name.charAt(0).toLowerCase()}${name.slice(1)} takes ${shape[2]}×${shape[1]} inputs`;

@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '@onebit/core';
+import { decodeModel, encodeModel } from '@onebit/onnx';
 import { FetchError, ImageDecodeError, InputSizeError, loadModel, ModelLoadError, type NodeModel } from './node.js';
 import { softmax } from './ranking.js';
 import { loadFixture, type Fixture } from './test-model.fixture.js';
@@ -209,6 +210,17 @@ describe('typed errors', () => {
     await expect(loadModel(`http://127.0.0.1:${port}/missing.onnx`, { cache: false })).rejects.toThrow(new FetchError(`Fetching the model from http://127.0.0.1:${port}/missing.onnx failed with HTTP 404 Not Found.`, `http://127.0.0.1:${port}/missing.onnx`, 404));
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await expect(loadModel(`http://127.0.0.1:${port}/missing.onnx`, { cache: false })).rejects.toThrow(FetchError);
+  });
+
+  it('EXPECTED FAILURE: an unknown preprocessing recorded in the model is a ModelLoadError naming it, not a caller mistake', async () => {
+    const m = decodeModel(fx.model);
+    m.metadata['onebit.preprocess'] = 'cifar-from-the-future';
+    const bytes = encodeModel(m);
+    const known = 'unit, raw255, cifar-torchvision, cifar-wrn, imagenet';
+    const message = `The ${bytes.length}-byte model records onebit.preprocess "cifar-from-the-future", which this version of onebit does not know (known: KNOWN); pass the preprocess option, or re-convert the model with a known --preprocess.`;
+    await expect(loadModel(bytes)).rejects.toThrow(new ModelLoadError(message.replace('KNOWN', known)));
+    // The caller's own choice still wins over the file's record.
+    expect((await loadModel(bytes, { preprocess: 'cifar-wrn' })).info.preprocess).toMatch(/cifar-wrn|WRN/);
   });
 
   it('BAD CALL: labels of the wrong length and an unknown preprocessing are UsageErrors (RangeErrors that name the caller\'s mistake)', async () => {
