@@ -67,7 +67,7 @@ export async function loadWith<I>(platform: Platform<I>, source: ModelSource, op
   const preprocessName = options.preprocess ?? facts.metadata['onebit.preprocess'];
   if (preprocessName === undefined) throw new UsageError(`${name} has no onebit.preprocess metadata; pass the preprocess option (${preprocessNames().map((n) => `'${n}'`).join(', ')} or parameters).`);
   // A name from the caller is their mistake (UsageError); one recorded in the file is bad data.
-  if (options.preprocess === undefined && !preprocessNames().includes(preprocessName)) {
+  if (options.preprocess === undefined && typeof preprocessName === 'string' && !preprocessNames().includes(preprocessName)) {
     throw new ModelLoadError(`${name} records onebit.preprocess "${preprocessName}", which this version of onebit does not know (known: ${preprocessNames().join(', ')}); pass the preprocess option, or re-convert the model with a known --preprocess.`);
   }
   const preprocess = preprocessPreset(preprocessName);
