@@ -8,8 +8,10 @@
  * workers for threads) vs onnxruntime-web wasm at 1 and 2 threads, and each page's gzipped
  * download (JS + wasm + model). Every Node configuration runs in its own process (peak RSS is per
  * process; onnxruntime-web's thread count is process-global), every Chromium one in its own
- * browser; each does one warm-up batch, then times run() calls only.
- * Run after `npm run build`: `npm run bench`. Env: ONEBIT_BENCH_ENGINE_IMAGES (default 50), batch 25.
+ * browser; each does one warm-up batch, then times run() calls only. The speed rows run in rounds
+ * (each ratio taken within a round; the median round is printed with the range).
+ * Run after `npm run build`: `npm run bench`. Env: ONEBIT_BENCH_ENGINE_IMAGES (default 50), batch 25;
+ * ONEBIT_BENCH_ROUNDS (default 3).
  */
 // Only what a child (the measured process) needs is imported statically; main() imports the rest,
 // so a child's peak RSS holds no modules the script it stands for would not load.
@@ -187,17 +189,32 @@ async function main() {
   const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
   const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 
-  const engine = await run('engine', 1, modelPath, n);
-  const engine2 = await run('engine', 2, modelPath, n);
-  const wasm1 = await run('wasm', 1, modelPath, n);
-  const wasm2 = await run('wasm', 2, modelPath, n);
-  const node1 = await run('node', 1, modelPath, n);
-  const node2 = await run('node', 2, modelPath, n);
-  const ips = (r) => r.imagesPerSecond.toFixed(2) + (r.cores === undefined ? '' : ` (on ${r.cores.toFixed(2)} cores)`);
-  console.log(`@onebit/engine on the packed WRN-20-10 (MATLAB release), CIFAR-10 test images 0–${n - 1}, batch ${BATCH}, warm-up batch excluded; each row is its own process; load average at the start ${loadBefore}`);
-  console.log(`images/s  engine 1 thread ${ips(engine)}, 2 threads ${ips(engine2)}; "on c cores": the process's CPU time ÷ wall time while timed (an idle machine gives ≈ its threads; less means other work had the cores)`);
-  console.log(`          1 thread:  ÷ onnxruntime-web wasm ${ips(wasm1)} = ${ratio(engine.imagesPerSecond, wasm1.imagesPerSecond)} (target ≥ 3×); ÷ onnxruntime-node ${ips(node1)} = ${ratio(engine.imagesPerSecond, node1.imagesPerSecond)} (target ≥ 0.5×)`);
-  console.log(`          2 threads: ÷ onnxruntime-web wasm ${ips(wasm2)} = ${ratio(engine2.imagesPerSecond, wasm2.imagesPerSecond)} (target ≥ 3×); ÷ onnxruntime-node ${ips(node2)} = ${ratio(engine2.imagesPerSecond, node2.imagesPerSecond)} (target ≥ 0.5×)`);
+  // This VM's speed drifts by a third over minutes (other tenants of its host), so one pass of six
+  // rows in a row can compare a fast minute with a slow one: every row runs once per round, each
+  // ratio is taken within a round, and the median round is reported with the range over rounds.
+  const rounds = Number(process.env.ONEBIT_BENCH_ROUNDS ?? 3);
+  const configs = [['engine', 1], ['engine', 2], ['wasm', 1], ['wasm', 2], ['node', 1], ['node', 2]];
+  const perRound = [];
+  for (let i = 0; i < rounds; i++) {
+    const row = {};
+    for (const [kind, threads] of configs) row[`${kind}${threads}`] = await run(kind, threads, modelPath, n);
+    perRound.push(row);
+  }
+  const median = (values) => [...values].sort((x, y) => x - y)[(values.length - 1) >> 1];
+  const spread = (values) => (values.length > 1 ? ` (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})` : '');
+  const ips = (key) => {
+    const v = perRound.map((r) => r[key].imagesPerSecond);
+    return `${median(v).toFixed(2)}${spread(v)} on ${median(perRound.map((r) => r[key].cores)).toFixed(2)} cores`;
+  };
+  const within = (a, b, target) => {
+    const v = perRound.map((r) => r[a].imagesPerSecond / r[b].imagesPerSecond);
+    return `${median(v).toFixed(2)}×${spread(v)} (target ${target})`;
+  };
+  const engine = perRound[0].engine1;
+  console.log(`@onebit/engine on the packed WRN-20-10 (MATLAB release), CIFAR-10 test images 0–${n - 1}, batch ${BATCH}, warm-up batch excluded; each row is its own process, ${rounds} round${rounds === 1 ? '' : 's'} of all six (median, range over rounds in brackets; each ratio within a round); load average at the start ${loadBefore}`);
+  console.log(`images/s  engine 1 thread ${ips('engine1')}, 2 threads ${ips('engine2')}; "on c cores": the process's CPU time ÷ wall time while timed (an idle machine gives ≈ its threads; less means other work had the cores)`);
+  console.log(`          1 thread:  ÷ onnxruntime-web wasm ${ips('wasm1')} = ${within('engine1', 'wasm1', '≥ 3×')}; ÷ onnxruntime-node ${ips('node1')} = ${within('engine1', 'node1', '≥ 0.5×')}`);
+  console.log(`          2 threads: ÷ onnxruntime-web wasm ${ips('wasm2')} = ${within('engine2', 'wasm2', '≥ 3×')}; ÷ onnxruntime-node ${ips('node2')} = ${within('engine2', 'node2', '≥ 0.5×')}`);
 
   const rssEngine = await run('engine', 1, modelPath, 100);
   const rssNode = await run('node', 1, modelPath, 100);
@@ -216,16 +233,24 @@ async function main() {
   // Chromium: each row is its own browser; the engine runs in a Web Worker (threads: nested workers).
   const { createEngineBrowserRunner, createRunner } = await import('@onebit/validate');
   const model = readFileSync(modelPath);
-  const rows = {};
-  for (const threads of [1, 2]) {
-    rows[`engine${threads}`] = await chromiumRow(await createEngineBrowserRunner(model, threads), modelPath, n);
-    rows[`ort${threads}`] = await chromiumRow(await createRunner(model, { runtime: 'browser', threads }), modelPath, n);
+  const browserRounds = [];
+  for (let i = 0; i < rounds; i++) {
+    const rows = {};
+    for (const threads of [1, 2]) {
+      rows[`engine${threads}`] = await chromiumRow(await createEngineBrowserRunner(model, threads), modelPath, n);
+      rows[`ort${threads}`] = await chromiumRow(await createRunner(model, { runtime: 'browser', threads }), modelPath, n);
+    }
+    browserRounds.push(rows);
   }
-  console.log(`in Chromium (${rows.engine1.name.replace(/.* in /, '')}, loopback, cross-origin isolated; each run() includes fetching the batch and returning the logits):`);
+  const rows = browserRounds[0];
+  const browserIps = (key) => {
+    const v = browserRounds.map((r) => r[key].imagesPerSecond);
+    return `${median(v).toFixed(2)}${spread(v)}`;
+  };
+  console.log(`in Chromium (${rows.engine1.name.replace(/.* in /, '')}, loopback, cross-origin isolated; each run() includes fetching the batch and returning the logits; ${rounds} round${rounds === 1 ? '' : 's'}, as above):`);
   for (const t of [1, 2]) {
-    const e = rows[`engine${t}`];
-    const o = rows[`ort${t}`];
-    console.log(`          ${t} thread${t === 1 ? ': ' : 's:'} engine ${ips(e)} ÷ onnxruntime-web wasm ${ips(o)} = ${ratio(e.imagesPerSecond, o.imagesPerSecond)} (target ≥ 3×)`);
+    const v = browserRounds.map((r) => r[`engine${t}`].imagesPerSecond / r[`ort${t}`].imagesPerSecond);
+    console.log(`          ${t} thread${t === 1 ? ': ' : 's:'} engine ${browserIps(`engine${t}`)} ÷ onnxruntime-web wasm ${browserIps(`ort${t}`)} = ${median(v).toFixed(2)}×${spread(v)} (target ≥ 3×)`);
   }
   const page = (d) => `${(d.gzipBytes / 1e6).toFixed(2)} MB (${d.files.map((f) => `${f.path.replace(/^\//, '')} ${f.gzipBytes}`).join(', ')})`;
   console.log(`load average at the end ${load()} (figures taken while other work shares the cores are not the engine's own)`);
