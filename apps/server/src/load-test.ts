@@ -4,7 +4,7 @@
  * answers; reports requests/s, p50/p99/max latency and every non-200 status. Without --url it
  * starts the service in this process on 127.0.0.1.
  *
- *   node dist/load-test.js [--requests 2000] [--concurrency 8] [--url http://127.0.0.1:8080] [--workers N] [--threads 1]
+ *   node apps/server/dist/load-test.js [--requests 2000] [--concurrency 8] [--url http://127.0.0.1:8080] [--workers N] [--threads 1]
  *
  * bench/server-bench.mjs (`npm run bench`) is the fuller measurement: 1 to 128 clients, /healthz
  * under load, peak RSS, against the service started as its own process.
@@ -12,6 +12,7 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { classifyFailure, UsageError } from '@onebit/core';
 import { createClassifyServer } from './classify-server.js';
 import { cifarPngs, defaultModel } from './default-model.js';
 import { createInferencePool } from './inference-pool.js';
@@ -70,35 +71,57 @@ export async function runLoadTest(baseUrl: string, bodies: readonly Uint8Array[]
   };
 }
 
+const LOAD_TEST_USAGE = 'usage: node apps/server/dist/load-test.js [--requests 2000] [--concurrency 8] [--url http://127.0.0.1:8080] [--workers N] [--threads 1] [--help]';
+
+/** A positive whole number given as `--flag value`, or a UsageError naming both. */
+function positive(flag: string, text: string): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${flag} "${text}" is not a positive whole number.`);
+  return value;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '8' }, url: { type: 'string' }, threads: { type: 'string', default: '1' }, workers: { type: 'string', default: String(DEFAULT_WORKERS) } } });
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '8' }, url: { type: 'string' }, threads: { type: 'string', default: '1' }, workers: { type: 'string', default: String(DEFAULT_WORKERS) }, help: { type: 'boolean', default: false } } }));
+  } catch (e) {
+    throw new UsageError(`${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\.$/, '')}; ${LOAD_TEST_USAGE}.`, { cause: e });
+  }
+  if (values.help) return void console.log(`Load test of the example service: POST /classify with CIFAR-10 test PNGs from N concurrent clients; without --url it starts the service in this process on 127.0.0.1.\n\n${LOAD_TEST_USAGE}`);
+  // Every flag is checked before a service is started, so a mistake never leaves one running.
+  const requests = positive('requests', values.requests);
+  const concurrency = positive('concurrency', values.concurrency);
+  const threads = positive('threads', values.threads);
+  const workers = positive('workers', values.workers);
   const bodies = (await cifarPngs(20)).map((s) => s.png);
   let url = values.url;
   let stop = async (): Promise<void> => {};
   if (!url) {
     const { model: bytes, labels } = await defaultModel();
     // A queue as long as the run, so this measures throughput rather than admission control.
-    const model = await createInferencePool({ model: bytes, labels, threads: Number(values.threads), workers: Number(values.workers), backend: 'auto', maxPixels: 4096 * 4096, maxQueue: Number(values.requests) });
+    const model = await createInferencePool({ model: bytes, labels, threads, workers, backend: 'auto', maxPixels: 4096 * 4096, maxQueue: requests });
     const server = createClassifyServer(model);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     stop = async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await model.close();
     };
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
-  const requests = Number(values.requests);
-  const concurrency = Number(values.concurrency);
-  console.log(`load test: ${requests} requests from ${concurrency} clients against ${url}/classify`);
-  const r = await runLoadTest(url, bodies, requests, concurrency);
-  await stop();
-  console.log(`${r.ok}/${r.requests} ok, errors ${JSON.stringify(r.errors)}; ${r.seconds.toFixed(1)} s, ${r.requestsPerSecond.toFixed(1)} requests/s; latency p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms`);
-  if (r.ok !== r.requests) process.exitCode = 1;
+  try {
+    console.log(`load test: ${requests} requests from ${concurrency} clients against ${url}/classify`);
+    const r = await runLoadTest(url, bodies, requests, concurrency);
+    console.log(`${r.ok}/${r.requests} ok, errors ${JSON.stringify(r.errors)}; ${r.seconds.toFixed(1)} s, ${r.requestsPerSecond.toFixed(1)} requests/s; latency p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms`);
+    if (r.ok !== r.requests) process.exitCode = 1;
+  } finally {
+    await stop();
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 1;
+    const failure = classifyFailure(e, '--verbose');
+    console.error(failure.message);
+    process.exitCode = failure.exitCode;
   });
 }

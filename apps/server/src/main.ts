@@ -13,13 +13,14 @@ import { readInput } from '@onebit/data';
 import { createClassifyServer } from './classify-server.js';
 import { defaultModelInThread } from './default-model.js';
 import { createInferencePool } from './inference-pool.js';
-import { listenError, parseServerArgs } from './options.js';
+import { HELP, listenError, parseServerArgs } from './options.js';
 
 /** How long requests in flight get after SIGTERM before their connections are closed. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2));
+  if ('help' in args) return void console.log(HELP);
   const fallback = args.model ? undefined : await defaultModelInThread();
   const labels = args.labels ? new TextDecoder().decode(readInput(args.labels, '--labels')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : fallback?.labels;
   const bytes = args.model ? readInput(args.model, '--model') : fallback!.model;
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   });
   server.listen(args.port, args.host, () => {
     const { address, port } = server.address() as AddressInfo;
-    console.log(`onebit example service on http://${address}:${port} — POST /classify (image bytes), GET /healthz; model ${model.info.sha256.slice(0, 12)}…, ${model.info.weights.toLocaleString('en')} binary weights, loaded in ${model.info.loadTimeMs.toFixed(0)} ms; ${args.workers} ${model.info.backend} workers at nice ${args.workerNice}, queue ${args.queue}, deadline ${args.deadlineMs} ms`);
+    console.log(`onebit example service on http://${address}:${port} — POST /classify (image bytes), GET /healthz, GET /readyz; model ${model.info.sha256.slice(0, 12)}…, ${model.info.weights.toLocaleString('en')} binary weights, loaded in ${model.info.loadTimeMs.toFixed(0)} ms; ${args.workers} ${model.info.backend} workers at nice ${args.workerNice}, queue ${args.queue}, deadline ${args.deadlineMs} ms`);
   });
   // SIGTERM/SIGINT: fail /readyz, finish requests in flight, close idle and stalled connections, exit within 10 s.
   const stop = (): void => {

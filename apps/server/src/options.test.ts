@@ -9,9 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '@onebit/core';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WORKERS, listenError, parseServerArgs } from './options.js';
+import { DEFAULT_WORKERS, HELP, HELP_REQUESTED, listenError, parseServerArgs } from './options.js';
 
 describe('parseServerArgs', () => {
+  it('answers --help with HELP_REQUESTED, whatever else is given', () => {
+    expect(parseServerArgs(['--help'])).toBe(HELP_REQUESTED);
+    expect(parseServerArgs(['--port', '0', '--help'])).toBe(HELP_REQUESTED);
+  });
+
   it('gives the defaults', () => {
     expect(parseServerArgs([])).toEqual({ model: undefined, labels: undefined, port: 8080, host: '127.0.0.1', maxBytes: 5_000_000, maxPixels: 16_777_216, threads: 1, workers: DEFAULT_WORKERS, queue: 64, deadlineMs: 10_000, backend: 'auto', workerNice: 19, verbose: false });
   });
@@ -67,5 +72,22 @@ describe('node dist/main.js', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toContain('bug in onebit');
+  });
+
+  it('prints the help and exits 0 for --help', async () => {
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, [main, '--help'], { timeout: 60_000 }, (_e, stdout) => resolve({ code: child.exitCode, stdout }));
+    });
+    expect(r).toEqual({ code: 0, stdout: `${HELP}\n` });
+  });
+});
+
+describe('node dist/load-test.js', () => {
+  const script = fileURLToPath(new URL('../dist/load-test.js', import.meta.url));
+  it('exits 2 with one sentence for --requests abc, before starting a service that would keep it alive', async () => {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [script, '--requests', 'abc'], { timeout: 60_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, stderr }));
+    });
+    expect(r).toEqual({ code: 2, stderr: '--requests "abc" is not a positive whole number.\n' });
   });
 });

@@ -35,7 +35,33 @@ export interface ServerArgs {
 /** One inference worker per core, at most 4 (each holds the model). */
 export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
 
-export const USAGE = 'usage: node dist/main.js [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers 2] [--threads 1] [--queue 64] [--deadline-ms 10000] [--backend auto|engine|onnxruntime] [--worker-nice 19] [--verbose]';
+export const USAGE = 'usage: node apps/server/dist/main.js [--help] [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers 2] [--threads 1] [--queue 64] [--deadline-ms 10000] [--backend auto|engine|onnxruntime] [--worker-nice 19] [--verbose]';
+
+/** What parseServerArgs returns for --help. */
+export const HELP_REQUESTED = { help: true } as const;
+
+/** --help: what the service does and every flag with its default. */
+export const HELP = `onebit example service: POST /classify takes image bytes (PNG, JPEG, WebP, GIF, TIFF, AVIF)
+and answers the top-k classes as JSON; GET /healthz (alive) and GET /readyz (takes requests).
+Without --model it converts the authors' CIFAR-10 WRN-20-10 from ../shared at start-up.
+
+${USAGE}
+
+  --model FILE        packed ONNX or .onebit model (make one with: onebit convert <checkpoint> -o model.onnx)
+  --labels FILE       class names, one per line (default: the model's classes as "class 0", "class 1", …;
+                      the built-in model's CIFAR-10 names without --model)
+  --port N            port to listen on, 0 for any free one (default 8080)
+  --host ADDR         address to listen on (default 127.0.0.1)
+  --max-bytes N       largest request body in bytes (default 5000000); larger gets 413
+  --max-pixels N      largest image, width × height from its header (default 16777216); larger gets 413
+  --workers N         inference threads, each holding the model (default ${DEFAULT_WORKERS}: one per core, at most 4)
+  --threads N         onnxruntime intra-op threads per worker (default 1)
+  --queue N           requests that may wait for a worker (default 64); past it 503 + Retry-After
+  --deadline-ms N     time from arrival to answer (default 10000); past it 503
+  --backend B         auto (the onebit engine when it runs the model, else onnxruntime), engine, onnxruntime
+  --worker-nice N     CPU priority of the inference threads on Linux, 0–19 (default 19)
+  --verbose           on a start-up failure, print the stack trace too
+  --help              this text`;
 
 /** A whole number from `min` to `max` given as `--flag value`, or a UsageError naming both. */
 function integer(flag: string, text: string, min: number, max: number): number {
@@ -48,9 +74,10 @@ function integer(flag: string, text: string, min: number, max: number): number {
 
 /**
  * Parses `argv` (without node and the script).
+ * @returns the options, or HELP_REQUESTED for --help (print HELP, exit 0).
  * @throws UsageError for an unknown flag, a positional argument, a missing value or a value out of range.
  */
-export function parseServerArgs(argv: readonly string[]): ServerArgs {
+export function parseServerArgs(argv: readonly string[]): ServerArgs | typeof HELP_REQUESTED {
   let values;
   try {
     ({ values } = parseArgs({
@@ -71,11 +98,13 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
         backend: { type: 'string', default: 'auto' },
         'worker-nice': { type: 'string', default: String(DEFAULT_WORKER_NICE) },
         verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
       },
     }));
   } catch (e) {
     throw new UsageError(`${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\.$/, '')}; ${USAGE}.`, { cause: e });
   }
+  if (values.help) return HELP_REQUESTED;
   const backend = values.backend;
   if (backend !== 'auto' && backend !== 'engine' && backend !== 'onnxruntime') throw new UsageError(`--backend "${backend}" is not one of auto, engine, onnxruntime.`);
   if (values.host.trim() === '') throw new UsageError('--host is empty; give an address such as 127.0.0.1.');
