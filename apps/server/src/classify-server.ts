@@ -50,7 +50,6 @@ export interface ClassifyServer extends Server {
 }
 
 export const DEFAULT_MAX_BYTES = 5_000_000;
-export const DEFAULT_MAX_PIXELS = 4096 * 4096;
 
 /** How long the rest of an oversized body is discarded after the 413 before the connection is closed. */
 const OVERSIZE_DRAIN_MS = 2_000;

@@ -12,11 +12,11 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { classifyFailure, UsageError } from '@onebit/core';
+import { classifyFailure } from '@onebit/core';
 import { createClassifyServer } from './classify-server.js';
 import { cifarPngs, defaultModel } from './default-model.js';
 import { createInferencePool } from './inference-pool.js';
-import { DEFAULT_WORKERS } from './options.js';
+import { DEFAULT_WORKERS, flagError, integer } from './options.js';
 
 export interface LoadTestResult {
   readonly requests: number;
@@ -73,26 +73,19 @@ export async function runLoadTest(baseUrl: string, bodies: readonly Uint8Array[]
 
 const LOAD_TEST_USAGE = 'usage: node apps/server/dist/load-test.js [--requests 2000] [--concurrency 8] [--url http://127.0.0.1:8080] [--workers N] [--threads 1] [--help]';
 
-/** A positive whole number given as `--flag value`, or a UsageError naming both. */
-function positive(flag: string, text: string): number {
-  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${flag} "${text}" is not a positive whole number.`);
-  return value;
-}
-
 async function main(): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '8' }, url: { type: 'string' }, threads: { type: 'string', default: '1' }, workers: { type: 'string', default: String(DEFAULT_WORKERS) }, help: { type: 'boolean', default: false } } }));
   } catch (e) {
-    throw new UsageError(`${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\.$/, '')}; ${LOAD_TEST_USAGE}.`, { cause: e });
+    throw flagError(e, LOAD_TEST_USAGE);
   }
   if (values.help) return void console.log(`Load test of the example service: POST /classify with CIFAR-10 test PNGs from N concurrent clients; without --url it starts the service in this process on 127.0.0.1.\n\n${LOAD_TEST_USAGE}`);
   // Every flag is checked before a service is started, so a mistake never leaves one running.
-  const requests = positive('requests', values.requests);
-  const concurrency = positive('concurrency', values.concurrency);
-  const threads = positive('threads', values.threads);
-  const workers = positive('workers', values.workers);
+  const requests = integer('requests', values.requests, 1, 10_000_000);
+  const concurrency = integer('concurrency', values.concurrency, 1, 10_000);
+  const threads = integer('threads', values.threads, 1, 256);
+  const workers = integer('workers', values.workers, 1, 64);
   const bodies = (await cifarPngs(20)).map((s) => s.png);
   let url = values.url;
   let stop = async (): Promise<void> => {};

@@ -88,6 +88,6 @@ describe('node dist/load-test.js', () => {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = execFile(process.execPath, [script, '--requests', 'abc'], { timeout: 60_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, stderr }));
     });
-    expect(r).toEqual({ code: 2, stderr: '--requests "abc" is not a positive whole number.\n' });
+    expect(r).toEqual({ code: 2, stderr: '--requests "abc" is not a whole number from 1 to 10000000.\n' });
   });
 });

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@onebit/core';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from './classify-server.js';
+import { DEFAULT_MAX_BYTES } from './classify-server.js';
 import { DEFAULT_WORKER_NICE } from './inference-pool.js';
 
 export interface ServerArgs {
@@ -35,7 +35,14 @@ export interface ServerArgs {
 /** One inference worker per core, at most 4 (each holds the model). */
 export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
 
-export const USAGE = 'usage: node apps/server/dist/main.js [--help] [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes 5000000] [--max-pixels 16777216] [--workers 2] [--threads 1] [--queue 64] [--deadline-ms 10000] [--backend auto|engine|onnxruntime] [--worker-nice 19] [--verbose]';
+/** Largest decoded image by default, pixels (4096², width × height from the header; checked by the inference threads). */
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+/** Requests that may wait for a worker by default. */
+const DEFAULT_QUEUE = 64;
+/** Per-request deadline by default, ms. */
+const DEFAULT_DEADLINE_MS = 10_000;
+
+export const USAGE = `usage: node apps/server/dist/main.js [--help] [--model model.onnx] [--labels classes.txt] [--port 8080] [--host 127.0.0.1] [--max-bytes ${DEFAULT_MAX_BYTES}] [--max-pixels ${DEFAULT_MAX_PIXELS}] [--workers ${DEFAULT_WORKERS}] [--threads 1] [--queue ${DEFAULT_QUEUE}] [--deadline-ms ${DEFAULT_DEADLINE_MS}] [--backend auto|engine|onnxruntime] [--worker-nice ${DEFAULT_WORKER_NICE}] [--verbose]`;
 
 /** What parseServerArgs returns for --help. */
 export const HELP_REQUESTED = { help: true } as const;
@@ -52,19 +59,27 @@ ${USAGE}
                       the built-in model's CIFAR-10 names without --model)
   --port N            port to listen on, 0 for any free one (default 8080)
   --host ADDR         address to listen on (default 127.0.0.1)
-  --max-bytes N       largest request body in bytes (default 5000000); larger gets 413
-  --max-pixels N      largest image, width × height from its header (default 16777216); larger gets 413
+  --max-bytes N       largest request body in bytes (default ${DEFAULT_MAX_BYTES}); larger gets 413
+  --max-pixels N      largest image, width × height from its header (default ${DEFAULT_MAX_PIXELS}); larger gets 413
   --workers N         inference threads, each holding the model (default ${DEFAULT_WORKERS}: one per core, at most 4)
   --threads N         onnxruntime intra-op threads per worker (default 1)
-  --queue N           requests that may wait for a worker (default 64); past it 503 + Retry-After
-  --deadline-ms N     time from arrival to answer (default 10000); past it 503
+  --queue N           requests that may wait for a worker (default ${DEFAULT_QUEUE}); past it 503 + Retry-After
+  --deadline-ms N     time from arrival to answer (default ${DEFAULT_DEADLINE_MS}); past it 503
   --backend B         auto (the onebit engine when it runs the model, else onnxruntime), engine, onnxruntime
-  --worker-nice N     CPU priority of the inference threads on Linux, 0–19 (default 19)
+  --worker-nice N     CPU priority of the inference threads on Linux, 0–19 (default ${DEFAULT_WORKER_NICE})
   --verbose           on a start-up failure, print the stack trace too
   --help              this text`;
 
+/**
+ * The UsageError for a node:util parseArgs failure (unknown flag, missing value): its first line and
+ * the command's usage, in one sentence. Shared by the service and the load test.
+ */
+export function flagError(e: unknown, usage: string): UsageError {
+  return new UsageError(`${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\.$/, '')}; ${usage}.`, { cause: e });
+}
+
 /** A whole number from `min` to `max` given as `--flag value`, or a UsageError naming both. */
-function integer(flag: string, text: string, min: number, max: number): number {
+export function integer(flag: string, text: string, min: number, max: number): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageError(`--${flag} "${text}" is not a whole number from ${min} to ${max}.`);
@@ -93,8 +108,8 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | typeof HE
         'max-pixels': { type: 'string', default: String(DEFAULT_MAX_PIXELS) },
         threads: { type: 'string', default: '1' },
         workers: { type: 'string', default: String(DEFAULT_WORKERS) },
-        queue: { type: 'string', default: '64' },
-        'deadline-ms': { type: 'string', default: '10000' },
+        queue: { type: 'string', default: String(DEFAULT_QUEUE) },
+        'deadline-ms': { type: 'string', default: String(DEFAULT_DEADLINE_MS) },
         backend: { type: 'string', default: 'auto' },
         'worker-nice': { type: 'string', default: String(DEFAULT_WORKER_NICE) },
         verbose: { type: 'boolean', default: false },
@@ -102,7 +117,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | typeof HE
       },
     }));
   } catch (e) {
-    throw new UsageError(`${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\.$/, '')}; ${USAGE}.`, { cause: e });
+    throw flagError(e, USAGE);
   }
   if (values.help) return HELP_REQUESTED;
   const backend = values.backend;
