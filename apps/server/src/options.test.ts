@@ -74,6 +74,14 @@ describe('node dist/main.js', () => {
     expect(r.stderr).not.toContain('bug in onebit');
   });
 
+  it('exits 1 with the data resolver\'s one sentence when the default model is missing (a typed error rebuilt across the conversion thread, not a bug report)', async () => {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const env = { ...process.env, ONEBIT_WRN_MATLAB_CIFAR10: '/nonexistent/wrn.mat' };
+      const child = execFile(process.execPath, [main, '--port', '0'], { timeout: 60_000, env }, (_e, _out, stderr) => resolve({ code: child.exitCode, stderr }));
+    });
+    expect(r).toEqual({ code: 1, stderr: 'ONEBIT_WRN_MATLAB_CIFAR10 points at /nonexistent/wrn.mat, which does not exist.\n' });
+  });
+
   it('prints the help and exits 0 for --help', async () => {
     const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = execFile(process.execPath, [main, '--help'], { timeout: 60_000 }, (_e, stdout) => resolve({ code: child.exitCode, stdout }));
