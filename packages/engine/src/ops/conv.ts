@@ -108,17 +108,21 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
         const pad = io.scratch('conv.pad');
         const tabs = Array.from({ length: threads }, (_, t) => io.scratch(key('conv.tab', t)));
         const accs = Array.from({ length: threads }, (_, t) => io.scratch(key('conv.acc', t)));
+        // Each group's kernel arguments, built once here: run() allocates nothing per call.
+        const argsOf = groups.map((wg, gi) => [
+          pad, Cp, Hp, Wp, ya + gi * planeOut, Og, g.oh, g.ow, wg,
+          scaleAddr + (perChannel ? gi * Og * 4 : 0), perChannel ? 1 : 0, bias ? bias + gi * Og * 4 : 0,
+          KH, KW, g.sh, g.sw, g.dh, g.dw,
+        ] as const);
+        const tab0 = tabs[0]!;
+        const acc0 = accs[0]!;
         return () => {
           const pool = io.threads();
           for (let gi = 0; gi < group; gi++) {
             k.padPlanes(xa + gi * planeIn, Cg, H, W, pad, Cp, Hp, Wp, g.pt, g.pl);
-            const args = [
-              pad, Cp, Hp, Wp, ya + gi * planeOut, Og, g.oh, g.ow, groups[gi]!,
-              scaleAddr + (perChannel ? gi * Og * 4 : 0), perChannel ? 1 : 0, bias ? bias + gi * Og * 4 : 0,
-              KH, KW, g.sh, g.sw, g.dh, g.dw,
-            ] as const;
-            if (pool) pool.convBinary(args, g.oh, tabs, accs);
-            else k.convBinary(...args, tabs[0]!, accs[0]!, 0, g.oh);
+            const a = argsOf[gi]!;
+            if (pool) pool.convBinary(a, g.oh, tabs, accs);
+            else k.convBinary(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], tab0, acc0, 0, g.oh);
           }
         };
       },
