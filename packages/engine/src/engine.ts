@@ -399,10 +399,6 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
       constAddr.set(v.name, addr);
       return addr;
     },
-    noteBinaryBytes: (bytes) => {
-      weightBytes += bytes;
-      binaryBytes += bytes;
-    },
     scratch: (key, bytes) => scratchSize.set(key, Math.max(scratchSize.get(key) ?? 0, bytes)),
     threads: g.threads,
   };

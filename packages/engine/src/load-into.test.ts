@@ -60,6 +60,28 @@ describe('loadEngineInto', () => {
     expect(same(into.run(x, dims)[0]!.data, loadEngine(bytes).run(x, dims)[0]!.data)).toBe(true);
   });
 
+  it('gives loadEngine\'s outputs for ops that read constants as they run (general broadcast, Concat, binary and float MatMul/Gemm)', async () => {
+    // Each of these once read its constant from the model's tensors at run time, i.e. from the
+    // file's region after the activations had taken it over: 250 away from loadEngine's outputs.
+    const b = new GraphBuilder('constants');
+    b.input('x', 'float32', ['N', 64, 1, 8]);
+    b.node('Add', ['x', b.initializer('row', tensor('float32', [1, 1, 1, 8], random(8, 21)))], {}, { outputs: ['a'] });
+    b.node('Concat', ['a', b.initializer('k', tensor('float32', [1, 8, 1, 8], random(64, 22)))], { axis: 1 }, { outputs: ['c'] });
+    b.node('Flatten', ['c'], { axis: 1 }, { outputs: ['f'] });
+    const wb = addBinaryWeight(b, 'wb', { dims: [576, 512], bits: randomBits(576 * 512, 23), scale: random(576, 24, 0.1, 1) });
+    b.node('MatMul', ['f', wb], {}, { outputs: ['g1'] });
+    b.node('Gemm', ['g1', b.initializer('wf', tensor('float32', [512, 300], random(512 * 300, 25))), b.initializer('bf', tensor('float32', [300], random(300, 26)))], {}, { outputs: ['y'] });
+    b.output('y', 'float32', ['N', 300]);
+    const bytes = encodeModel(b.build({ opset: 13 }));
+    const input = random(2 * 512, 27, -2, 2);
+    const into = await loadEngineInto(bytes.length, fillFrom(bytes));
+    // The activations did go into the file's region (else this would test nothing).
+    expect(into.memory.activationBytes).toBeLessThanOrEqual(bytes.length);
+    const plain = loadEngine(bytes).run(input, [2, 64, 1, 8])[0]!.data;
+    expect(same(into.run(input, [2, 64, 1, 8])[0]!.data, plain)).toBe(true);
+    expect(same(into.run(input, [2, 64, 1, 8])[0]!.data, plain)).toBe(true);
+  });
+
   it('loads a model whose weights outgrow the memory reserved up front from a copy, with the same outputs', async () => {
     // A float Conv with one output channel: its weights are padded to 4 output channels in wasm
     // memory, 4× the file's 1.3 MB, past the reserve of the file's size + 1 MiB.

@@ -24,8 +24,6 @@ export interface BuildContext {
   readonly opset: number;
   /** Reserve `bytes` of weight memory (counted as weights; `binary`: as packed 1-bit weights) and return its address. */
   allocWeights(bytes: number, binary?: boolean): number;
-  /** Count `bytes` of packed 1-bit weights an op keeps outside wasm memory. */
-  noteBinaryBytes(bytes: number): void;
   /** Copy a float32 constant into wasm memory once and return its address. */
   constantAddress(v: PlanValue): number;
   /** Ask for a scratch buffer of at least `bytes` under `key`; its address is known at make time. */

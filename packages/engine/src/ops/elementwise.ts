@@ -76,8 +76,9 @@ export function binaryOp(op: BinaryOp): OpBuilder {
 }
 
 function generalBinary(op: BinaryOp, a: PlanValue, b: PlanValue, out: number[], ctx: BuildContext): OpBuild {
-  const ca = a.constant ? (a.constant.data as Float32Array) : undefined;
-  const cb = b.constant ? (b.constant.data as Float32Array) : undefined;
+  // Copies: the model's tensors may live in memory that loadEngineInto reuses for activations.
+  const ca = a.constant ? (a.constant.data as Float32Array).slice() : undefined;
+  const cb = b.constant ? (b.constant.data as Float32Array).slice() : undefined;
   const na = elementCount(a.dims);
   const nb = elementCount(b.dims);
   const n = elementCount(out);

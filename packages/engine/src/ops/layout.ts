@@ -99,6 +99,8 @@ export const concat: OpBuilder = (node, inputs) => {
   out[axis] = inputs.reduce((s, v) => s + v.dims[axis]!, 0);
   const outer = elementCount(out.slice(0, axis));
   const blocks = inputs.map((v) => elementCount(v.dims.slice(axis)));
+  // Constant inputs copied now: the model's tensors may live in memory reused for activations.
+  const consts = inputs.map((v) => (v.constant?.data as Float32Array | undefined)?.slice());
   const total = elementCount(out.slice(axis));
   return {
     outputs: [out],
@@ -106,9 +108,9 @@ export const concat: OpBuilder = (node, inputs) => {
       const m = io.f32();
       const y = io.outputs[0]! >> 2;
       let off = 0;
-      inputs.forEach((v, j) => {
+      inputs.forEach((_, j) => {
         const b = blocks[j]!;
-        const c = v.constant?.data as Float32Array | undefined;
+        const c = consts[j];
         const x = io.inputs[j]! >> 2;
         for (let o = 0; o < outer; o++) {
           if (c) m.set(c.subarray(o * b, (o + 1) * b), y + o * total + off);
