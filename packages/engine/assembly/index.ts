@@ -69,6 +69,8 @@ export function padPlanes(x: usize, C: i32, H: i32, W: i32, pad: usize, Cp: i32,
  * nibble per (group g, output channel o) with g = (⌈c/4⌉·KH + ky)·KW + kx; byte g·Ob + ⌊o/2⌋ holds
  * o even in its low nibble; nibble bit j = sign of input channel 4·cg + j (1 = +1, 0 = −1; channels
  * beyond C read zeros). Ob = 2·⌈O/4⌉. y[o] = scale[o·scaleStep] · Σ ±x + (bias ? bias[o] : 0), O×OH×OW.
+ * `pairs` ≠ 0 accumulates with accumulatePairs, else accumulateQuads (same outputs bit for bit; the
+ * caller picks the faster for its JavaScript engine, see src/wasm.ts convPairs).
  * `tab`: CHUNK·512 bytes of scratch; `acc`: 32·⌈O/4⌉·4 bytes of scratch. Computes output rows
  * [oy0, oy1) only, so threads can each take a block of rows (each with its own tab and acc).
  */
@@ -76,7 +78,7 @@ export function convBinary(
   pad: usize, Cp: i32, Hp: i32, Wp: i32,
   y: usize, O: i32, OH: i32, OW: i32,
   wn: usize, scale: usize, scaleStep: i32, bias: usize,
-  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pairs: i32,
   tab: usize, acc: usize, oy0: i32, oy1: i32,
 ): void {
   const G = (Cp >> 2) * KH * KW;
@@ -133,50 +135,108 @@ export function convBinary(
             v128.store(e + 15 * 32, f32x4.add(abP, cdP));
           }
         }
-        // Accumulate 2 output channels × 8 pixels at a time over the chunk, two groups per step.
-        // 4 accumulators + 8 loaded entries fit V8's 15 usable xmm registers; 4 output channels
-        // (8 accumulators) made V8 spill one accumulator to the stack on every group, 1.35× slower.
         const n = gEnd - g0;
-        for (let o = 0; o < O; o += 2) {
-          const ap = acc + <usize>o * 32;
-          let a0l = f32x4.splat(0), a0h = f32x4.splat(0), a1l = f32x4.splat(0), a1h = f32x4.splat(0);
-          if (!first) {
-            a0l = v128.load(ap); a0h = v128.load(ap, 16);
-            a1l = v128.load(ap, 32); a1h = v128.load(ap, 48);
-          }
-          let wp = wn + <usize>g0 * Ob + (o >> 1);
-          let tb = tab;
-          let i = 0;
-          for (; i + 2 <= n; i += 2) {
-            const w = <usize>load<u8>(wp);
-            const v = <usize>load<u8>(wp + <usize>Ob);
-            const e0 = tb + ((w << 5) & 0x1e0);
-            const e1 = tb + ((w << 1) & 0x1e0);
-            const f0 = tb + ((v << 5) & 0x1e0);
-            const f1 = tb + ((v << 1) & 0x1e0);
-            a0l = f32x4.add(a0l, v128.load(e0)); a0h = f32x4.add(a0h, v128.load(e0, 16));
-            a1l = f32x4.add(a1l, v128.load(e1)); a1h = f32x4.add(a1h, v128.load(e1, 16));
-            a0l = f32x4.add(a0l, v128.load(f0, 512)); a0h = f32x4.add(a0h, v128.load(f0, 528));
-            a1l = f32x4.add(a1l, v128.load(f1, 512)); a1h = f32x4.add(a1h, v128.load(f1, 528));
-            wp += <usize>Ob << 1;
-            tb += 1024;
-          }
-          if (i < n) {
-            const w = <usize>load<u8>(wp);
-            const e0 = tb + ((w << 5) & 0x1e0);
-            const e1 = tb + ((w << 1) & 0x1e0);
-            a0l = f32x4.add(a0l, v128.load(e0)); a0h = f32x4.add(a0h, v128.load(e0, 16));
-            a1l = f32x4.add(a1l, v128.load(e1)); a1h = f32x4.add(a1h, v128.load(e1, 16));
-          }
-          if (!last) {
-            v128.store(ap, a0l); v128.store(ap, a0h, 16);
-            v128.store(ap, a1l, 32); v128.store(ap, a1h, 48);
-          } else {
-            writeOut(y, O, OH, OW, oy, sx, o, a0l, a0h, scale, scaleStep, bias);
-            writeOut(y, O, OH, OW, oy, sx, o + 1, a1l, a1h, scale, scaleStep, bias);
-          }
+        if (pairs) {
+          accumulatePairs(wn + <usize>g0 * Ob, Ob, O, tab, n, acc, first, last, y, OH, OW, oy, sx, scale, scaleStep, bias);
+        } else {
+          accumulateQuads(wn + <usize>g0 * Ob, Ob, O, tab, n, acc, first, last, y, OH, OW, oy, sx, scale, scaleStep, bias);
         }
       }
+    }
+  }
+}
+
+/**
+ * convBinary's accumulation over one chunk of n groups (tables at `tab`, weights' nibble rows from
+ * `w`), 4 output channels × 8 pixels per step: 8 accumulators + 8 loaded entries. Where V8 allocates
+ * 15 xmm registers (Node 20's V8 11) one accumulator is spilled to the stack on every group.
+ */
+@inline function accumulateQuads(w: usize, Ob: i32, O: i32, tab: usize, n: i32, acc: usize, first: bool, last: bool,
+  y: usize, OH: i32, OW: i32, oy: i32, sx: i32, scale: usize, scaleStep: i32, bias: usize): void {
+  for (let o = 0; o < O; o += 4) {
+    const ap = acc + <usize>o * 32;
+    let a0l = f32x4.splat(0), a0h = f32x4.splat(0), a1l = f32x4.splat(0), a1h = f32x4.splat(0);
+    let a2l = f32x4.splat(0), a2h = f32x4.splat(0), a3l = f32x4.splat(0), a3h = f32x4.splat(0);
+    if (!first) {
+      a0l = v128.load(ap); a0h = v128.load(ap, 16);
+      a1l = v128.load(ap, 32); a1h = v128.load(ap, 48);
+      a2l = v128.load(ap, 64); a2h = v128.load(ap, 80);
+      a3l = v128.load(ap, 96); a3h = v128.load(ap, 112);
+    }
+    let wp = w + (o >> 1);
+    let tb = tab;
+    for (let i = 0; i < n; i++) {
+      const v = <usize>load<u16>(wp);
+      // Nibble j times 32 (the entry size) in two integer ops: shift it to bits 5..8, mask.
+      const e0 = tb + ((v << 5) & 0x1e0);
+      const e1 = tb + ((v << 1) & 0x1e0);
+      const e2 = tb + ((v >> 3) & 0x1e0);
+      const e3 = tb + ((v >> 7) & 0x1e0);
+      a0l = f32x4.add(a0l, v128.load(e0)); a0h = f32x4.add(a0h, v128.load(e0, 16));
+      a1l = f32x4.add(a1l, v128.load(e1)); a1h = f32x4.add(a1h, v128.load(e1, 16));
+      a2l = f32x4.add(a2l, v128.load(e2)); a2h = f32x4.add(a2h, v128.load(e2, 16));
+      a3l = f32x4.add(a3l, v128.load(e3)); a3h = f32x4.add(a3h, v128.load(e3, 16));
+      wp += <usize>Ob;
+      tb += 512;
+    }
+    if (!last) {
+      v128.store(ap, a0l); v128.store(ap, a0h, 16);
+      v128.store(ap, a1l, 32); v128.store(ap, a1h, 48);
+      v128.store(ap, a2l, 64); v128.store(ap, a2h, 80);
+      v128.store(ap, a3l, 96); v128.store(ap, a3h, 112);
+    } else {
+      writeOut(y, O, OH, OW, oy, sx, o, a0l, a0h, scale, scaleStep, bias);
+      writeOut(y, O, OH, OW, oy, sx, o + 1, a1l, a1h, scale, scaleStep, bias);
+      writeOut(y, O, OH, OW, oy, sx, o + 2, a2l, a2h, scale, scaleStep, bias);
+      writeOut(y, O, OH, OW, oy, sx, o + 3, a3l, a3h, scale, scaleStep, bias);
+    }
+  }
+}
+
+/**
+ * The same sums in the same order as accumulateQuads (bit-identical outputs), 2 output channels ×
+ * 8 pixels and two groups per step: 4 accumulators + 8 loaded entries, which V8 11 keeps in
+ * registers (1.33–1.46× accumulateQuads there; in Chromium 156 accumulateQuads is ~1.1× this).
+ */
+@inline function accumulatePairs(w: usize, Ob: i32, O: i32, tab: usize, n: i32, acc: usize, first: bool, last: bool,
+  y: usize, OH: i32, OW: i32, oy: i32, sx: i32, scale: usize, scaleStep: i32, bias: usize): void {
+  for (let o = 0; o < O; o += 2) {
+    const ap = acc + <usize>o * 32;
+    let a0l = f32x4.splat(0), a0h = f32x4.splat(0), a1l = f32x4.splat(0), a1h = f32x4.splat(0);
+    if (!first) {
+      a0l = v128.load(ap); a0h = v128.load(ap, 16);
+      a1l = v128.load(ap, 32); a1h = v128.load(ap, 48);
+    }
+    let wp = w + (o >> 1);
+    let tb = tab;
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const u = <usize>load<u8>(wp);
+      const v = <usize>load<u8>(wp + <usize>Ob);
+      const e0 = tb + ((u << 5) & 0x1e0);
+      const e1 = tb + ((u << 1) & 0x1e0);
+      const f0 = tb + ((v << 5) & 0x1e0);
+      const f1 = tb + ((v << 1) & 0x1e0);
+      a0l = f32x4.add(a0l, v128.load(e0)); a0h = f32x4.add(a0h, v128.load(e0, 16));
+      a1l = f32x4.add(a1l, v128.load(e1)); a1h = f32x4.add(a1h, v128.load(e1, 16));
+      a0l = f32x4.add(a0l, v128.load(f0, 512)); a0h = f32x4.add(a0h, v128.load(f0, 528));
+      a1l = f32x4.add(a1l, v128.load(f1, 512)); a1h = f32x4.add(a1h, v128.load(f1, 528));
+      wp += <usize>Ob << 1;
+      tb += 1024;
+    }
+    if (i < n) {
+      const u = <usize>load<u8>(wp);
+      const e0 = tb + ((u << 5) & 0x1e0);
+      const e1 = tb + ((u << 1) & 0x1e0);
+      a0l = f32x4.add(a0l, v128.load(e0)); a0h = f32x4.add(a0h, v128.load(e0, 16));
+      a1l = f32x4.add(a1l, v128.load(e1)); a1h = f32x4.add(a1h, v128.load(e1, 16));
+    }
+    if (!last) {
+      v128.store(ap, a0l); v128.store(ap, a0h, 16);
+      v128.store(ap, a1l, 32); v128.store(ap, a1h, 48);
+    } else {
+      writeOut(y, O, OH, OW, oy, sx, o, a0l, a0h, scale, scaleStep, bias);
+      writeOut(y, O, OH, OW, oy, sx, o + 1, a1l, a1h, scale, scaleStep, bias);
     }
   }
 }

@@ -12,7 +12,7 @@ import type { EngineKernels } from './wasm.js';
 /** Most threads an engine may use. */
 export const MAX_THREADS = 16;
 /** Number of convBinary arguments before tab, acc, oy0, oy1. */
-const CONV_ARGS = 18;
+const CONV_ARGS = 19;
 // Control block layout (int32 indices).
 const GEN = 0;
 const DONE = 1;

@@ -14,7 +14,7 @@ export interface EngineKernels {
     pad: number, Cp: number, Hp: number, Wp: number,
     y: number, O: number, OH: number, OW: number,
     wn: number, scale: number, scaleStep: number, bias: number,
-    KH: number, KW: number, sh: number, sw: number, dh: number, dw: number,
+    KH: number, KW: number, sh: number, sw: number, dh: number, dw: number, pairs: number,
     tab: number, acc: number, oy0: number, oy1: number,
   ): void;
   convFloat(
@@ -54,6 +54,19 @@ export function engineSharedModule(): WebAssembly.Module {
 /** Size in bytes of the engine's .wasm binary. */
 export function engineWasmSize(): number {
   return decode(ENGINE_WASM_BASE64).length;
+}
+
+/**
+ * convBinary's `pairs` argument for this JavaScript engine: 1 (2 output channels per step) under
+ * V8 11 — Node 20, where the 4-channel loop needs 16 xmm registers, V8 allocates 15 and one
+ * accumulator is spilled on every group (`node --print-wasm-code`; 1.33–1.46× faster in interleaved
+ * A/B on the WRN's 3×3 160→160 layer) — else 0: in Chromium 156 the 4-channel loop measured 1.13×
+ * the 2-channel one, and newer or other engines keep the loop measured before this choice existed.
+ * Both give the same outputs bit for bit. Read from `process.versions.v8` (absent in browsers).
+ */
+export function convPairs(): 0 | 1 {
+  const v8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8;
+  return v8 !== undefined && Number(v8.split('.')[0]) <= 11 ? 1 : 0;
 }
 
 /** Pages (64 KiB) a shared engine memory may grow to: 2 GiB, the engine's MAX_ENGINE_MEMORY. */

@@ -10,6 +10,7 @@ import { UnsupportedOpError } from '../errors.js';
 import type { OpBuild, OpBuilder, PlanValue } from '../op-types.js';
 import type { PackedWeight } from '../packed-weight.js';
 import { window2d } from './conv-geometry.js';
+import { convPairs } from '../wasm.js';
 
 const STRIP = 8;
 const CHUNK = 32;
@@ -109,10 +110,11 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
         const tabs = Array.from({ length: threads }, (_, t) => io.scratch(key('conv.tab', t)));
         const accs = Array.from({ length: threads }, (_, t) => io.scratch(key('conv.acc', t)));
         // Each group's kernel arguments, built once here: run() allocates nothing per call.
+        const pairs = convPairs();
         const argsOf = groups.map((wg, gi) => [
           pad, Cp, Hp, Wp, ya + gi * planeOut, Og, g.oh, g.ow, wg,
           scaleAddr + (perChannel ? gi * Og * 4 : 0), perChannel ? 1 : 0, bias ? bias + gi * Og * 4 : 0,
-          KH, KW, g.sh, g.sw, g.dh, g.dw,
+          KH, KW, g.sh, g.sw, g.dh, g.dw, pairs,
         ] as const);
         const tab0 = tabs[0]!;
         const acc0 = accs[0]!;
@@ -122,7 +124,7 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
             k.padPlanes(xa + gi * planeIn, Cg, H, W, pad, Cp, Hp, Wp, g.pt, g.pl);
             const a = argsOf[gi]!;
             if (pool) pool.convBinary(a, g.oh, tabs, accs);
-            else k.convBinary(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], tab0, acc0, 0, g.oh);
+            else k.convBinary(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], tab0, acc0, 0, g.oh);
           }
         };
       },
