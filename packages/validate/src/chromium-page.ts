@@ -43,7 +43,7 @@ export async function openRunnerPage(server: LoopbackServer, notReady: (pageErro
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    const pageDownload = recordPageDownload(page);
+    const pageDownload = recordPageDownload(server);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.origin}/index.html`);

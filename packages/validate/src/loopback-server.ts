@@ -18,12 +18,15 @@ export interface LoopbackServer {
   readonly origin: string;
   /** Serves `bytes` at `path` (replacing what was there); `undefined` removes it. */
   put(path: string, bytes: Uint8Array | string | undefined): void;
+  /** Each path answered 200 so far and still routed, with the body sent (the last, if sent twice). */
+  sent(): ReadonlyMap<string, Uint8Array | string>;
   close(): Promise<void>;
 }
 
 /** Starts a server; `folders` maps a URL prefix like "/ort/" to a directory served read-only. */
 export async function startLoopbackServer(folders: Readonly<Record<string, string>> = {}): Promise<LoopbackServer> {
   const routes = new Map<string, Uint8Array | string>();
+  const sent = new Map<string, Uint8Array | string>();
   const server: Server = createServer((req, res) => {
     void (async () => {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -43,6 +46,7 @@ export async function startLoopbackServer(folders: Readonly<Record<string, strin
         res.writeHead(404, headers).end(`not found: ${path}`);
         return;
       }
+      sent.set(path, body);
       res.writeHead(200, headers).end(body);
     })();
   });
@@ -54,9 +58,12 @@ export async function startLoopbackServer(folders: Readonly<Record<string, strin
   return {
     origin: `http://127.0.0.1:${port}`,
     put(path, bytes) {
-      if (bytes === undefined) routes.delete(path);
-      else routes.set(path, bytes);
+      if (bytes === undefined) {
+        routes.delete(path);
+        sent.delete(path); // a removed route (a runner's finished batch) is not kept
+      } else routes.set(path, bytes);
     },
+    sent: () => sent,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

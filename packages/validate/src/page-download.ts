@@ -1,11 +1,14 @@
 /**
- * What a Chromium page downloaded: every file the page (and its workers) received except the
- * batches of images a runner puts on the server (paths under /batch/), each path counted once (a
- * file fetched again, e.g. a script by the page and by a worker, would come from a cache), gzipped (level 9, as a server
- * would send it compressed), so two pages' totals compare JS + wasm + model like for like.
+ * What a Chromium page downloaded: every file its loopback server answered (the page's and its
+ * workers' requests) except the batches of images a runner puts on the server (paths under
+ * /batch/), each path counted once (`Cache-Control: no-store`, so a file fetched again is the same
+ * bytes again), gzipped (level 9, as a server would send it compressed), so two pages' totals
+ * compare JS + wasm + model like for like. Counted where the bytes are sent: reading the bodies back
+ * from Chromium (its Network domain) once lost a streamed 3 MB model in one of six pages, and that
+ * page's total came out 0.03 MB.
  */
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
+import type { LoopbackServer } from './loopback-server.js';
 
 /** Bytes a page downloaded: raw and gzipped totals and each file's path. */
 export interface PageDownload {
@@ -14,17 +17,15 @@ export interface PageDownload {
   readonly files: ReadonlyArray<{ path: string; bytes: number; gzipBytes: number }>;
 }
 
-/** Starts recording `page`'s responses; call the returned function for the total so far. */
-export function recordPageDownload(page: Page): () => Promise<PageDownload> {
-  const bodies: Array<Promise<{ path: string; body: Buffer } | undefined>> = [];
-  page.context().on('response', (r) => {
-    const path = new URL(r.url()).pathname;
-    if (r.status() !== 200 || path.startsWith('/batch/')) return;
-    bodies.push(r.body().then((body) => ({ path, body }), () => undefined));
-  });
+/** What `server` has sent so far, as a PageDownload (one server per page, as the runners have). */
+export function recordPageDownload(server: LoopbackServer): () => Promise<PageDownload> {
   return async () => {
-    const unique = new Map((await Promise.all(bodies)).filter((f) => f !== undefined).map((f) => [f.path, f.body] as const));
-    const files = [...unique].map(([path, body]) => ({ path, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length }));
+    const files = [...server.sent()]
+      .filter(([path]) => !path.startsWith('/batch/'))
+      .map(([path, body]) => {
+        const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+        return { path, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+      });
     return { bytes: files.reduce((s, f) => s + f.bytes, 0), gzipBytes: files.reduce((s, f) => s + f.gzipBytes, 0), files };
   };
 }
