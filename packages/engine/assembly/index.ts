@@ -196,7 +196,8 @@ export function convBinary(
 /**
  * The same sums in the same order as accumulateQuads (bit-identical outputs), 2 output channels ×
  * 8 pixels and two groups per step: 4 accumulators + 8 loaded entries, which V8 11 keeps in
- * registers (1.33–1.46× accumulateQuads there; in Chromium 156 accumulateQuads is ~1.1× this).
+ * registers (1.13–1.36× accumulateQuads there, bench/kernel-bench.mjs; in Chromium 156
+ * accumulateQuads is ~1.1× this).
  */
 @inline function accumulatePairs(w: usize, Ob: i32, O: i32, tab: usize, n: i32, acc: usize, first: bool, last: bool,
   y: usize, OH: i32, OW: i32, oy: i32, sx: i32, scale: usize, scaleStep: i32, bias: usize): void {

@@ -59,8 +59,8 @@ export function engineWasmSize(): number {
 /**
  * convBinary's `pairs` argument for this JavaScript engine: 1 (2 output channels per step) under
  * V8 11 — Node 20, where the 4-channel loop needs 16 xmm registers, V8 allocates 15 and one
- * accumulator is spilled on every group (`node --print-wasm-code`; 1.33–1.46× faster in interleaved
- * A/B on the WRN's 3×3 160→160 layer) — else 0: in Chromium 156 the 4-channel loop measured 1.13×
+ * accumulator is spilled on every group (`node --print-wasm-code`; 1.13–1.36× faster in
+ * bench/kernel-bench.mjs on the WRN's 3×3 160→160 layer) — else 0: in Chromium 156 the 4-channel loop measured 1.13×
  * the 2-channel one, and newer or other engines keep the loop measured before this choice existed.
  * Both give the same outputs bit for bit. Read from `process.versions.v8` (absent in browsers).
  */
