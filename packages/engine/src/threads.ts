@@ -1,10 +1,12 @@
 /**
  * Multi-threaded binary convolution: the engine's memory is a shared WebAssembly.Memory, every
- * thread has its own instance of the kernels on it, and each binary Conv's output rows are split
- * into one contiguous block per thread (each with its own table and accumulator scratch), so every
- * output value is computed by exactly the same arithmetic as on one thread. The calling thread
- * takes the first block and waits (Atomics.wait) for the others, which wait for work on a control
- * block of int32s in the shared memory. Atomics.wait is not allowed on a browser's main thread:
+ * thread has its own instance of the kernels on it, and the threads of one binary Conv take its
+ * output rows one at a time from a shared counter (Atomics.add), each with its own table and
+ * accumulator scratch, so every output value is computed by exactly the same arithmetic as on one
+ * thread, and a thread slowed by other work on its core takes fewer rows instead of holding the
+ * others up (fixed halves left the faster vCPU idle ~10 ms per WRN image on a shared host). The
+ * calling thread takes rows too, then waits (Atomics.wait) for the others, which wait for work on
+ * a control block of int32s in the shared memory. Atomics.wait is not allowed on a browser's main thread:
  * run a threaded engine in a Web Worker (as the web app does) or in Node.
  */
 import type { EngineKernels } from './wasm.js';
@@ -19,12 +21,13 @@ const DONE = 1;
 const READY = 2;
 const STOP = 3;
 const ARGS = 4;
+/** The next output row to take, and the Conv's row count. */
+const NEXT = ARGS + CONV_ARGS;
+const ROWS = NEXT + 1;
 const TAB = 32;
 const ACC = TAB + MAX_THREADS;
-const ROW0 = ACC + MAX_THREADS;
-const ROW1 = ROW0 + MAX_THREADS;
 /** Bytes of the control block. */
-export const CONTROL_BYTES = (ROW1 + MAX_THREADS) * 4;
+export const CONTROL_BYTES = (ACC + MAX_THREADS) * 4;
 
 /** What a worker thread needs to start (posted to it as its first message). */
 export interface ThreadInit {
@@ -56,11 +59,20 @@ export function threadLoop(init: ThreadInit, kernels: EngineKernels): void {
     Atomics.wait(c, GEN, seen);
     seen = Atomics.load(c, GEN);
     if (Atomics.load(c, STOP)) return;
-    const a = Array.from(c.subarray(ARGS, ARGS + CONV_ARGS)) as Parameters<EngineKernels['convBinary']>;
-    a.push(c[TAB + t]!, c[ACC + t]!, c[ROW0 + t]!, c[ROW1 + t]!);
-    kernels.convBinary(...a);
+    takeRows(kernels, c.subarray(ARGS, ARGS + CONV_ARGS), c[TAB + t]!, c[ACC + t]!, c);
     Atomics.add(c, DONE, 1);
     Atomics.notify(c, DONE);
+  }
+}
+
+/**
+ * Computes rows of the current Conv (convBinary's first CONV_ARGS arguments `a`) until the shared
+ * counter passes its row count, one row per Atomics.add, with this thread's table and accumulator.
+ */
+function takeRows(k: EngineKernels, a: ArrayLike<number>, tab: number, acc: number, c: Int32Array): void {
+  const rows = c[ROWS]!;
+  for (let r = Atomics.add(c, NEXT, 1); r < rows; r = Atomics.add(c, NEXT, 1)) {
+    k.convBinary(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, a[17]!, a[18]!, tab, acc, r, r + 1);
   }
 }
 
@@ -96,23 +108,21 @@ export class ConvThreads {
     return pool;
   }
 
-  /** convBinary(args…, tab, acc, oy0, oy1) over rows [0, OH), one block per thread; tabs/accs per thread. */
+  /** convBinary(args…, tab, acc, oy0, oy1) over rows [0, OH), rows taken by all threads; tabs/accs per thread. */
   convBinary(args: readonly number[], OH: number, tabs: readonly number[], accs: readonly number[]): void {
     const c = this.c;
     const T = this.threads;
-    const per = Math.ceil(OH / T);
     for (let i = 0; i < CONV_ARGS; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < T; t++) {
       c[TAB + t] = tabs[t]!;
       c[ACC + t] = accs[t]!;
-      c[ROW0 + t] = Math.min(OH, t * per);
-      c[ROW1 + t] = Math.min(OH, (t + 1) * per);
     }
+    c[ROWS] = OH;
+    Atomics.store(c, NEXT, 0);
     Atomics.store(c, DONE, 0);
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
-    const a = [...args, tabs[0]!, accs[0]!, 0, Math.min(OH, per)] as Parameters<EngineKernels['convBinary']>;
-    this.kernels.convBinary(...a);
+    takeRows(this.kernels, args, tabs[0]!, accs[0]!, c);
     for (let d = Atomics.load(c, DONE); d < T - 1; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
   }
 
