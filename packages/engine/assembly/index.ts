@@ -361,3 +361,67 @@ export function mulSame(a: usize, b: usize, y: usize, n: i32): void {
   for (; i + 4 <= n; i += 4) v128.store(y + <usize>i * 4, f32x4.mul(v128.load(a + <usize>i * 4), v128.load(b + <usize>i * 4)));
   for (; i < n; i++) store<f32>(y + <usize>i * 4, load<f32>(a + <usize>i * 4) * load<f32>(b + <usize>i * 4));
 }
+
+/**
+ * ONNX AveragePool of C planes H×W at `x` into C planes OH×OW at `y`: window kh×kw at stride
+ * sh×sw from row oy·sh − pt, column ox·sw − pl; the sum of the window's pixels inside the image,
+ * added in row-major order in float32, divided by the window clipped to the padded input
+ * (includePad ≠ 0, bottom/right pads pb/pr) or to the input (the divisors onnxruntime uses).
+ */
+export function avgPool2d(x: usize, C: i32, H: i32, W: i32, y: usize, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, pb: i32, pr: i32, includePad: i32): void {
+  let yp = y;
+  for (let c = 0; c < C; c++) {
+    const xc = x + <usize>c * H * W * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * sh - pt;
+      const ya = max(y0, 0), yb = min(y0 + kh, H);
+      for (let ox = 0; ox < OW; ox++) {
+        const x0 = ox * sw - pl;
+        const xa = max(x0, 0), xb = min(x0 + kw, W);
+        let s: f32 = 0;
+        for (let iy = ya; iy < yb; iy++) {
+          const row = xc + <usize>iy * W * 4;
+          for (let ix = xa; ix < xb; ix++) s += load<f32>(row + <usize>ix * 4);
+        }
+        const count = includePad
+          ? (min(y0 + kh, H + pb) - y0) * (min(x0 + kw, W + pr) - x0)
+          : (yb - ya) * (xb - xa);
+        store<f32>(yp, s / <f32>count);
+        yp += 4;
+      }
+    }
+  }
+}
+
+/**
+ * ONNX MaxPool (as avgPool2d, with dilations dh×dw): the largest of the window's pixels inside the
+ * image, NaN if any is NaN, −Infinity for a window wholly in the padding.
+ */
+export function maxPool2d(x: usize, C: i32, H: i32, W: i32, y: usize, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32): void {
+  let yp = y;
+  for (let c = 0; c < C; c++) {
+    const xc = x + <usize>c * H * W * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * sh - pt;
+      for (let ox = 0; ox < OW; ox++) {
+        const x0 = ox * sw - pl;
+        let best: f32 = -Infinity;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = y0 + ky * dh;
+          if (iy < 0 || iy >= H) continue;
+          const row = xc + <usize>iy * W * 4;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = x0 + kx * dw;
+            if (ix < 0 || ix >= W) continue;
+            const v = load<f32>(row + <usize>ix * 4);
+            if (v > best || v != v) best = v;
+          }
+        }
+        store<f32>(yp, best);
+        yp += 4;
+      }
+    }
+  }
+}

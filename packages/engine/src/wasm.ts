@@ -27,6 +27,10 @@ export interface EngineKernels {
   channelAffine(x: number, y: number, C: number, inner: number, a: number, aStep: number, b: number, bStep: number, relu: number): void;
   addSame(a: number, b: number, y: number, n: number): void;
   mulSame(a: number, b: number, y: number, n: number): void;
+  avgPool2d(x: number, C: number, H: number, W: number, y: number, OH: number, OW: number,
+    kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, pb: number, pr: number, includePad: number): void;
+  maxPool2d(x: number, C: number, H: number, W: number, y: number, OH: number, OW: number,
+    kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, dh: number, dw: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
