@@ -49,12 +49,13 @@ function readInto(path, into) {
 
 async function makeRunner(kind, threads, modelPath) {
   if (kind === 'engine') {
-    const { loadEngineInto } = await import('../dist/index.js');
+    // The package's own entry, as a user's script imports it (self-reference by name: dist/bundle).
+    const { loadEngineInto } = await import('@onebit/engine');
     // The file is read straight into the engine's memory, whose region then holds the activations.
     const engine = await loadEngineInto(statSync(modelPath).size, (into) => readInto(modelPath, into), { threads });
     if (threads > 1) {
       const { Worker } = await import('node:worker_threads');
-      const url = new URL('../dist/thread-worker.js', import.meta.url).href;
+      const url = import.meta.resolve('@onebit/engine/thread-worker');
       await engine.startThreads(() => {
         const w = new Worker(`require('node:worker_threads').parentPort.once('message', async (m) => (await import(${JSON.stringify(url)})).startThread(m));`, { eval: true });
         w.unref();

@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Engine, loadEngine } from './engine.js';
 import { random, randomBits } from './golden.fixture.js';
 
-const workerUrl = new URL('../dist/thread-worker.js', import.meta.url).href;
-/** A Node worker running the built thread-worker entry (the test runs after `npm run build`). */
+const workerUrl = new URL('../dist/bundle/thread-worker.js', import.meta.url).href;
+/** A Node worker running the shipped thread-worker entry, the bundle (the test runs after `npm run build`). */
 const spawn = () => {
   const w = new Worker(`require('node:worker_threads').parentPort.once('message', async (m) => (await import(${JSON.stringify(workerUrl)})).startThread(m));`, { eval: true });
   w.unref();
