@@ -47,20 +47,52 @@ function varint(r: ByteReader, what: string): bigint {
   throw new FormatError(FORMAT, `${what} at byte ${r.offset} is a varint longer than 10 bytes.`, r.offset);
 }
 
+/**
+ * A varint of at most 7 bytes (below 2^49) at the reader's position as a number, advancing past it;
+ * −1 (position unchanged) for a longer or truncated one, which the caller reads with `varint` for
+ * the exact value or the error. The common case without BigInts or message strings: those made
+ * most of the reader's garbage, and the garbage grew V8's young generation while a model loads.
+ */
+function smallVarint(r: ByteReader): number {
+  const b = r.bytes;
+  let p = r.position;
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 7 && p < b.length; i++) {
+    const byte = b[p++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) {
+      r.position = p;
+      return value;
+    }
+    scale *= 128;
+  }
+  return -1;
+}
+
 /** The fields of the message in `bytes` (a view at absolute offset `base` of the file), in wire order. */
 function fields(bytes: Uint8Array, base: number, what: string): Field[] {
   const r = new ByteReader(bytes, FORMAT, base);
   const out: Field[] = [];
   while (r.remaining > 0) {
     const at = r.offset;
-    const tag = varint(r, `a field tag of ${what}`);
-    const number = Number(tag >> 3n);
-    const wire = Number(tag & 7n);
+    const small = smallVarint(r);
+    let number: number;
+    let wire: number;
+    if (small >= 0) {
+      number = Math.floor(small / 8);
+      wire = small % 8;
+    } else {
+      const tag = varint(r, `a field tag of ${what}`);
+      number = Number(tag >> 3n);
+      wire = Number(tag & 7n);
+    }
     if (number === 0 || number > 0x1fffffff) throw new FormatError(FORMAT, `${what} has a field numbered ${number} at byte ${at}.`, at);
     switch (wire) {
       case 0: {
-        const v = varint(r, `field ${number} of ${what}`);
-        out.push({ number, wire, int: v, bits32: Number(v & 0xffffffffn), bytes: EMPTY, at });
+        const s = smallVarint(r);
+        const v = s >= 0 ? BigInt(s) : varint(r, `field ${number} of ${what}`);
+        out.push({ number, wire, int: v, bits32: s >= 0 ? s % 0x100000000 : Number(v & 0xffffffffn), bytes: EMPTY, at });
         break;
       }
       case 1: {
@@ -69,9 +101,11 @@ function fields(bytes: Uint8Array, base: number, what: string): Field[] {
         break;
       }
       case 2: {
-        const n = varint(r, `the length of field ${number} of ${what}`);
-        if (n > BigInt(r.remaining)) throw new FormatError(FORMAT, `field ${number} of ${what} at byte ${at} declares ${n} bytes but only ${r.remaining} remain (file truncated?).`, at);
-        out.push({ number, wire, int: 0n, bits32: 0, bytes: r.bytesView(Number(n), `field ${number} of ${what}`), at });
+        const s = smallVarint(r);
+        const n = s >= 0 ? s : varint(r, `the length of field ${number} of ${what}`);
+        if (n > r.remaining) throw new FormatError(FORMAT, `field ${number} of ${what} at byte ${at} declares ${n} bytes but only ${r.remaining} remain (file truncated?).`, at);
+        // In bounds (checked above), so bytesView cannot fail and needs no message built per field.
+        out.push({ number, wire, int: 0n, bits32: 0, bytes: r.bytesView(Number(n), 'a length-delimited field'), at });
         break;
       }
       case 5: {
