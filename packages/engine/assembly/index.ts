@@ -33,19 +33,31 @@ const STRIP: i32 = 8;
 const CHUNK: i32 = 32;
 
 /**
- * Copy C planes of H×W floats at `x` into a zero-filled padded buffer of Cp planes of Hp×Wp at
- * `pad`, with the image at row `pt`, column `pl` (rows/columns beyond Hp/Wp are cropped).
+ * Copy C planes of H×W floats at `x` into a padded buffer of Cp planes of Hp×Wp at `pad`, with the
+ * image at row `pt`, column `pl` (rows/columns beyond Hp/Wp are cropped) and zeros around it and in
+ * planes C…Cp−1. Only the border is zeroed, not the whole buffer first: the interior is copied over.
  */
 export function padPlanes(x: usize, C: i32, H: i32, W: i32, pad: usize, Cp: i32, Hp: i32, Wp: i32, pt: i32, pl: i32): void {
-  memory.fill(pad, 0, <usize>Cp * Hp * Wp * 4);
-  const rows = min(H, Hp - pt);
-  const cols = min(W, Wp - pl);
-  if (rows <= 0 || cols <= 0) return;
+  const rows = max(0, min(H, Hp - pt));
+  const cols = max(0, min(W, Wp - pl));
+  const plane = <usize>Hp * Wp * 4;
+  const rowBytes = <usize>Wp * 4;
   for (let c = 0; c < C; c++) {
-    for (let r = 0; r < rows; r++) {
-      memory.copy(pad + ((<usize>(c * Hp + r + pt)) * Wp + pl) * 4, x + (<usize>(c * H + r) * W) * 4, <usize>cols * 4);
+    const p = pad + <usize>c * plane;
+    if (rows == 0 || cols == 0) {
+      memory.fill(p, 0, plane);
+      continue;
     }
+    memory.fill(p, 0, <usize>pt * rowBytes);
+    for (let r = 0; r < rows; r++) {
+      const row = p + <usize>(r + pt) * rowBytes;
+      memory.fill(row, 0, <usize>pl * 4);
+      memory.copy(row + <usize>pl * 4, x + (<usize>(c * H + r) * W) * 4, <usize>cols * 4);
+      memory.fill(row + <usize>(pl + cols) * 4, 0, <usize>(Wp - pl - cols) * 4);
+    }
+    memory.fill(p + <usize>(pt + rows) * rowBytes, 0, <usize>(Hp - pt - rows) * rowBytes);
   }
+  if (Cp > C) memory.fill(pad + <usize>C * plane, 0, <usize>(Cp - C) * plane);
 }
 
 @inline function lo8(p: usize, sw: i32): v128 {
