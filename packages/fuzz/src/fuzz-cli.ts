@@ -3,7 +3,8 @@
  * `npm run fuzz`: runs every reader's campaign (default 10 000 cases each, seed 1) in a worker
  * thread with a watchdog, prints the summary table and the failing cases, and exits 1 when any
  * case crashed, hung or went over its memory bound. Flags: --cases N, --seed S, --target NAME
- * (repeatable or comma-separated), --save-failures DIR, --watchdog-ms MS (default 10000).
+ * (repeatable or comma-separated), --save-failures DIR, --watchdog-ms MS (default 10000), --help.
+ * A bad flag is one sentence on stderr and exit 2.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,12 @@ interface Flags {
   watchdogMs: number;
 }
 
-function parseFlags(argv: readonly string[]): Flags {
+const USAGE = `usage: npm run fuzz -w @onebit/fuzz -- [--cases N] [--seed S] [--target NAME[,NAME…]] [--save-failures DIR] [--watchdog-ms MS]
+Runs each reader's fuzz campaign (default: every target, 10 000 cases each, seed 1; ONEBIT_FUZZ_CASES
+and ONEBIT_FUZZ_SEED set the defaults) and exits 1 if any case crashed, hung or went over its memory bound.
+targets: ${ALL_TARGETS.map((t) => t.name).join(', ')}`;
+
+function parseFlags(argv: readonly string[]): Flags | undefined {
   const flags: Flags = { cases: Number(process.env['ONEBIT_FUZZ_CASES'] ?? 10_000), seed: Number(process.env['ONEBIT_FUZZ_SEED'] ?? 1), targets: [], watchdogMs: 10_000 };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
@@ -30,12 +36,13 @@ function parseFlags(argv: readonly string[]): Flags {
       if (v === undefined) throw new RangeError(`${name} needs a value.`);
       return v;
     };
+    if (name === '--help' || name === '-h') return undefined;
     if (name === '--cases') flags.cases = Number(value());
     else if (name === '--seed') flags.seed = Number(value());
     else if (name === '--target') flags.targets.push(...value().split(','));
     else if (name === '--save-failures') flags.saveFailures = value();
     else if (name === '--watchdog-ms') flags.watchdogMs = Number(value());
-    else throw new RangeError(`unknown flag '${argv[i]}'; use --cases N, --seed S, --target NAME, --save-failures DIR, --watchdog-ms MS.`);
+    else throw new RangeError(`unknown flag '${argv[i]}'; use --cases N, --seed S, --target NAME, --save-failures DIR, --watchdog-ms MS (--help lists the targets).`);
   }
   if (!Number.isSafeInteger(flags.cases) || flags.cases < 0) throw new RangeError(`--cases must be a non-negative integer, not ${flags.cases}.`);
   if (!Number.isSafeInteger(flags.seed)) throw new RangeError(`--seed must be an integer, not ${flags.seed}.`);
@@ -95,7 +102,18 @@ async function fuzzTarget(name: string, flags: Flags): Promise<CampaignStats> {
   return stats;
 }
 
-const flags = parseFlags(process.argv.slice(2));
+let parsed: Flags | undefined;
+try {
+  parsed = parseFlags(process.argv.slice(2));
+} catch (e) {
+  console.error(`onebit fuzz: ${(e as Error).message}`);
+  process.exit(2);
+}
+if (!parsed) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const flags = parsed;
 const names = flags.targets.length ? flags.targets : ALL_TARGETS.map((t) => t.name);
 const results: CampaignStats[] = [];
 const t0 = performance.now();
