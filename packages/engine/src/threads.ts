@@ -76,7 +76,7 @@ function takeRows(k: EngineKernels, a: ArrayLike<number>, tab: number, acc: numb
   }
 }
 
-/** The calling thread's side: starts workers, hands out row blocks, waits for them. */
+/** The calling thread's side: starts workers, publishes each Conv, takes rows with them, waits for them. */
 export class ConvThreads {
   private readonly c: Int32Array;
 
