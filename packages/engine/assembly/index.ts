@@ -84,7 +84,7 @@ export function padPlanes(x: usize, C: i32, H: i32, W: i32, pad: usize, Cp: i32,
  * `pairs` ≠ 0 accumulates with accumulatePairs, else accumulateQuads (same outputs bit for bit; the
  * caller picks the faster for its JavaScript engine, see src/wasm.ts convPairs).
  * `tab`: CHUNK·512 bytes of scratch; `acc`: 32·⌈O/4⌉·4 bytes of scratch. Computes output rows
- * [oy0, oy1) only, so threads can each take a block of rows (each with its own tab and acc).
+ * [oy0, oy1) only, so threads can each take rows (each with its own tab and acc).
  */
 export function convBinary(
   pad: usize, Cp: i32, Hp: i32, Wp: i32,

@@ -52,6 +52,7 @@ export interface WorkerLike {
 export function threadLoop(init: ThreadInit, kernels: EngineKernels): void {
   const c = new Int32Array(init.memory.buffer, init.control, CONTROL_BYTES / 4);
   const t = init.index;
+  const args = c.subarray(ARGS, ARGS + CONV_ARGS);
   let seen = Atomics.load(c, GEN);
   Atomics.add(c, READY, 1);
   Atomics.notify(c, READY);
@@ -59,10 +60,18 @@ export function threadLoop(init: ThreadInit, kernels: EngineKernels): void {
     Atomics.wait(c, GEN, seen);
     seen = Atomics.load(c, GEN);
     if (Atomics.load(c, STOP)) return;
-    takeRows(kernels, c.subarray(ARGS, ARGS + CONV_ARGS), c[TAB + t]!, c[ACC + t]!, c);
+    takeRows(kernels, args, c[TAB + t]!, c[ACC + t]!, c);
     Atomics.add(c, DONE, 1);
     Atomics.notify(c, DONE);
   }
+}
+
+/**
+ * convBinary(a…, tab, acc, oy0, oy1) with `a` its first CONV_ARGS arguments, passed one by one (no
+ * array spread: nothing allocated per call). The single-threaded Conv and every thread call this.
+ */
+export function convBinaryRows(k: EngineKernels, a: ArrayLike<number>, tab: number, acc: number, oy0: number, oy1: number): void {
+  k.convBinary(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, a[17]!, a[18]!, tab, acc, oy0, oy1);
 }
 
 /**
@@ -71,9 +80,7 @@ export function threadLoop(init: ThreadInit, kernels: EngineKernels): void {
  */
 function takeRows(k: EngineKernels, a: ArrayLike<number>, tab: number, acc: number, c: Int32Array): void {
   const rows = c[ROWS]!;
-  for (let r = Atomics.add(c, NEXT, 1); r < rows; r = Atomics.add(c, NEXT, 1)) {
-    k.convBinary(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, a[17]!, a[18]!, tab, acc, r, r + 1);
-  }
+  for (let r = Atomics.add(c, NEXT, 1); r < rows; r = Atomics.add(c, NEXT, 1)) convBinaryRows(k, a, tab, acc, r, r + 1);
 }
 
 /** The calling thread's side: starts workers, publishes each Conv, takes rows with them, waits for them. */

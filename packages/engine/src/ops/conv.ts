@@ -10,6 +10,7 @@ import { UnsupportedOpError } from '../errors.js';
 import type { OpBuild, OpBuilder, PlanValue } from '../op-types.js';
 import type { PackedWeight } from '../packed-weight.js';
 import { window2d } from './conv-geometry.js';
+import { convBinaryRows } from '../threads.js';
 import { convPairs } from '../wasm.js';
 
 const STRIP = 8;
@@ -124,7 +125,7 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
             k.padPlanes(xa + gi * planeIn, Cg, H, W, pad, Cp, Hp, Wp, g.pt, g.pl);
             const a = argsOf[gi]!;
             if (pool) pool.convBinary(a, g.oh, tabs, accs);
-            else k.convBinary(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], tab0, acc0, 0, g.oh);
+            else convBinaryRows(k, a, tab0, acc0, 0, g.oh);
           }
         };
       },
