@@ -1,7 +1,9 @@
 /**
  * Conv against onnxruntime-node: packed 1-bit and float weights over the edge channel counts
  * (1, 7, 8, 9, 31, 32, 33, 63, 64, 65), odd spatial sizes, stride 2, asymmetric pads, dilations,
- * groups, bias, per-tensor and per-channel scales, and weights whose size is not a multiple of 8.
+ * groups, bias, per-tensor and per-channel scales, and weights whose size is not a multiple of 8;
+ * and, after a Relu, Convs that write their output over their input's buffer (the Relu's output has
+ * no other reader), grouped and not, or cannot because a group's output would reach the next group's input.
  */
 import { tensor } from '@onebit/core';
 import { addBinaryWeight, GraphBuilder, type OnnxModel } from '@onebit/onnx';
@@ -12,6 +14,8 @@ interface ConvCase {
   cin: number; cout: number; h: number; w: number; k: [number, number];
   strides?: [number, number]; pads?: [number, number, number, number]; dilations?: [number, number];
   group?: number; bias?: boolean; perTensor?: boolean;
+  /** Input through a Relu first: the Conv's input is then an activation it may overwrite. */
+  relu?: boolean;
 }
 
 function convModel(c: ConvCase, binary: boolean, seed: number): OnnxModel {
@@ -23,7 +27,8 @@ function convModel(c: ConvCase, binary: boolean, seed: number): OnnxModel {
   const weight = binary
     ? addBinaryWeight(b, 'w', { dims, bits: randomBits(n, seed), scale: c.perTensor ? 0.37 : random(c.cout, seed + 1, 0.1, 2) })
     : b.initializer('w', tensor('float32', dims, random(n, seed)));
-  const inputs = ['x', weight];
+  if (c.relu) b.node('Relu', ['x'], {}, { outputs: ['r'] });
+  const inputs = [c.relu ? 'r' : 'x', weight];
   if (c.bias) inputs.push(b.initializer('bias', tensor('float32', [c.cout], random(c.cout, seed + 2))));
   const attrs: Record<string, number[] | number> = { kernel_shape: c.k, strides: c.strides ?? [1, 1], pads: c.pads ?? [0, 0, 0, 0], group };
   if (c.dilations) attrs.dilations = c.dilations;
@@ -51,10 +56,15 @@ cases.push(
   { cin: 9, cout: 9, h: 6, w: 17, k: [3, 3], group: 9, pads: [1, 1, 1, 1], strides: [2, 1] },
   { cin: 7, cout: 1, h: 5, w: 5, k: [3, 3] },
   { cin: 3, cout: 160, h: 32, w: 32, k: [3, 3], pads: [1, 1, 1, 1] },
+  { cin: 33, cout: 33, h: 9, w: 7, k: [3, 3], pads: [1, 1, 1, 1], relu: true },
+  { cin: 32, cout: 64, h: 9, w: 9, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], relu: true, bias: true },
+  { cin: 10, cout: 6, h: 8, w: 8, k: [3, 3], group: 2, pads: [1, 1, 1, 1], relu: true },
+  { cin: 9, cout: 9, h: 6, w: 17, k: [3, 3], group: 9, pads: [1, 1, 1, 1], strides: [2, 1], relu: true },
+  { cin: 4, cout: 12, h: 7, w: 7, k: [3, 3], group: 2, pads: [1, 1, 1, 1], relu: true },
 );
 
 const label = (c: ConvCase) =>
-  `${c.cin}→${c.cout} ${c.h}×${c.w} k${c.k.join('×')} s${(c.strides ?? [1, 1]).join('×')} p${(c.pads ?? [0, 0, 0, 0]).join(',')}${c.dilations ? ` d${c.dilations.join('×')}` : ''}${c.group ? ` g${c.group}` : ''}${c.bias ? ' bias' : ''}${c.perTensor ? ' per-tensor' : ''}`;
+  `${c.cin}→${c.cout} ${c.h}×${c.w} k${c.k.join('×')} s${(c.strides ?? [1, 1]).join('×')} p${(c.pads ?? [0, 0, 0, 0]).join(',')}${c.dilations ? ` d${c.dilations.join('×')}` : ''}${c.group ? ` g${c.group}` : ''}${c.bias ? ' bias' : ''}${c.perTensor ? ' per-tensor' : ''}${c.relu ? ' after Relu' : ''}`;
 
 describe('Conv matches onnxruntime-node', () => {
   it.each(cases.map((c, i) => [label(c), c, i] as const))('binary %s', async (_, c, i) => {

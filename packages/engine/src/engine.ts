@@ -14,7 +14,7 @@ import { UnsupportedOpError } from './errors.js';
 import { fuseChannelAffineAt } from './fuse.js';
 import type { BuildContext, OpBuild, PlanValue, StepIo } from './op-types.js';
 import { OPS } from './ops/registry.js';
-import { findPackedWeights, type PackedWeights } from './packed-weight.js';
+import { findPackedWeights, type PackedWeight, type PackedWeights } from './packed-weight.js';
 import { ConvThreads, CONTROL_BYTES, MAX_THREADS, type WorkerLike } from './threads.js';
 import { engineSharedModule, instantiateKernels, SHARED_MAX_PAGES, type EngineKernels } from './wasm.js';
 
@@ -85,10 +85,20 @@ interface LoadedGraph {
   /** The running worker threads (set by Engine.startThreads). */
   pool: { current?: ConvThreads };
   /**
-   * Memory the first plan may place its activations and scratch in: the region of wasm memory
-   * that held the model file (loadEngineInto), free once the plan has read every weight from it.
+   * The region of wasm memory holding the model file (loadEngineInto), which the first plan may
+   * reuse: `buffer` is the memory's buffer the file was read into (the model's tensors are views
+   * on it). When the memory is shared (it never detaches, so the plan cannot have to start again
+   * from the file), packed weights' kernel layouts are written over their own bits there;
+   * otherwise the activations and scratch go there once every weight has been read from it.
    */
-  reuse?: { address: number; bytes: number };
+  reuse?: FileRegion;
+}
+
+/** Where loadEngineInto read the model file into wasm memory (LoadedGraph.reuse). */
+interface FileRegion {
+  readonly address: number;
+  readonly bytes: number;
+  readonly buffer: ArrayBufferLike;
 }
 
 /** Options of loadEngine. */
@@ -251,7 +261,9 @@ export async function loadEngineInto(byteLength: number, fill: (into: Uint8Array
   // An empty file is bad data, reported as loadEngine reports it.
   if (byteLength === 0) return loadEngine(new Uint8Array(0), options);
   const threads = checkThreads(options);
-  const kernels = newKernels(threads);
+  // A shared memory even for one thread where the environment allows it: it never detaches when
+  // planning grows it, so the weights can be written over the file (see LoadedGraph.reuse).
+  const kernels = newKernels(threads, true);
   const control = threads > 1 ? allocChecked(kernels, CONTROL_BYTES, 'the threads\' control block') : 0;
   const file = allocChecked(kernels, byteLength, 'the model file');
   // Reserve room for the weights now (as many bytes as the file, which holds them at about one bit
@@ -265,9 +277,10 @@ export async function loadEngineInto(byteLength: number, fill: (into: Uint8Array
   const m = readModel(new Uint8Array(buffer, file, byteLength));
   const image = m.graph.inputs.find((i) => !m.graph.initializers.some((t) => t.name === i.name))?.dims?.slice(1);
   if (!image?.every((d) => typeof d === 'number')) return loadEngine(fileCopy(), options);
-  const engine = loadParsed(m, kernels, threads, control, { address: file, bytes: byteLength });
+  const engine = loadParsed(m, kernels, threads, control, { address: file, bytes: byteLength, buffer });
   // A grown non-shared memory detached the file's views while planning read them: start again
-  // from a copy (the file's bytes are intact: the arena is only written by run()).
+  // from a copy (the file's bytes are intact: with a non-shared memory nothing is written over
+  // the file while planning, and the arena is only written by run()).
   if (!(buffer instanceof SharedArrayBuffer) && kernels.memory.buffer !== buffer) return loadEngine(fileCopy(), options);
   return engine;
 }
@@ -281,12 +294,19 @@ function checkThreads(options: EngineOptions): number {
   return threads;
 }
 
-function newKernels(threads: number): EngineKernels {
-  return threads > 1 ? instantiateKernels(new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true })) : instantiateKernels();
+/**
+ * Kernels on a new memory: shared for threads > 1 (checkThreads made sure the environment has
+ * SharedArrayBuffer), and for one thread when `preferShared` and the environment allows it
+ * (SharedArrayBuffer present and, in a browser, the page cross-origin isolated).
+ */
+function newKernels(threads: number, preferShared = false): EngineKernels {
+  const canShare = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+  if (threads > 1 || (preferShared && canShare)) return instantiateKernels(new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }));
+  return instantiateKernels();
 }
 
 /** Checks `m`'s ops and plans it on `kernels` (see loadEngine); `reuse` as LoadedGraph.reuse. */
-function loadParsed(m: OnnxModel, kernels: EngineKernels, threads: number, control: number, reuse?: { address: number; bytes: number }): Engine {
+function loadParsed(m: OnnxModel, kernels: EngineKernels, threads: number, control: number, reuse?: FileRegion): Engine {
   const graph = m.graph;
   const opset = opsetOf(m);
   const packed = findPackedWeights(graph, opset);
@@ -385,10 +405,38 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
     if (binary) binaryBytes += bytes;
     return allocChecked(kernels, Math.max(bytes, 1), 'a weight');
   };
+  // Packed weights written over their own bits in the file's region (then the arena cannot go there).
+  const overFile = g.reuse && g.reuse.buffer instanceof SharedArrayBuffer ? g.reuse : undefined;
+  let placedOverFile = 0;
+  // Readers of each value in the whole graph: a weight's bits are overwritten only when one node reads them.
+  const uses = new Map<string, number>();
+  for (const n of nodes) for (const i of n.inputs) if (i) uses.set(i, (uses.get(i) ?? 0) + 1);
+  const placeBinaryWeight = (w: PackedWeight, bytes: number, write: (out: Uint8Array, bits: Uint8Array) => void): number => {
+    const at = w.bits.byteOffset;
+    const inFile = overFile !== undefined && w.bits.buffer === overFile.buffer && at >= overFile.address && at + w.bits.byteLength <= overFile.address + overFile.bytes;
+    if (!inFile || bytes > w.bits.byteLength || uses.get(w.name) !== 1) {
+      const addr = allocWeights(bytes, true);
+      write(new Uint8Array(kernels.memory.buffer, addr, bytes), w.bits);
+      return addr;
+    }
+    // The bits are first copied above every allocation (memory no block owns yet: later blocks
+    // and the arena cover it), then the layout is written from that copy over them.
+    const top = allocatedEnd.get(kernels) ?? 0;
+    const need = top + w.bits.byteLength - kernels.memory.buffer.byteLength;
+    if (need > 0) kernels.memory.grow(Math.ceil(need / 65536));
+    const copy = new Uint8Array(kernels.memory.buffer, top, w.bits.byteLength);
+    copy.set(w.bits);
+    write(new Uint8Array(kernels.memory.buffer, at, bytes), copy);
+    weightBytes += bytes;
+    binaryBytes += bytes;
+    placedOverFile++;
+    return at;
+  };
   const ctx: BuildContext = {
     kernels,
     opset,
     allocWeights,
+    placeBinaryWeight,
     constantAddress: (v: PlanValue) => {
       const known = constAddr.get(v.name);
       if (known !== undefined) return known;
@@ -484,7 +532,7 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
       if (j === 0 && build.alias) {
         buf = buffers.get(node.inputs[0]!)!;
         buf.live++;
-      } else if (j === 0 && src && srcBuf && readers.get(src) === 1 && srcBuf.live === 1 && !srcBuf.pinned && node.inputs.filter((x) => x === src).length === 1) {
+      } else if (j === 0 && src && srcBuf && readers.get(src) === 1 && srcBuf.live === 1 && !srcBuf.pinned && node.inputs.filter((x) => x === src).length === 1 && srcBuf.bytes >= elementCount(dims) * 4) {
         buf = srcBuf;
         buf.live++;
       } else {
@@ -517,9 +565,10 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
     scratchOffsets.set(key, arenaBytes);
     arenaBytes += Math.max(16, Math.ceil(bytes / 16) * 16);
   }
-  // The arena goes into the model file's old region when it fits (that region is dead now: every
-  // weight has been copied out of it and the graph is dropped after this first plan), else it is new memory.
-  const reuse = g.reuse && arenaBytes <= g.reuse.bytes ? g.reuse : undefined;
+  // The arena goes into the model file's old region when no weight was written there and it fits
+  // (that region is dead now: every weight has been copied out of it and the graph is dropped
+  // after this first plan), else it is new memory.
+  const reuse = g.reuse && placedOverFile === 0 && arenaBytes <= g.reuse.bytes ? g.reuse : undefined;
   const base = reuse ? reuse.address : allocChecked(kernels, Math.max(16, arenaBytes), 'the activations and scratch');
   const at = (b: Buffer | undefined) => (b ? base + b.offset : 0);
   const scratch = new Map([...scratchOffsets].map(([key, offset]) => [key, base + offset] as const));

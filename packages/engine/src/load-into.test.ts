@@ -1,12 +1,14 @@
 /**
  * loadEngineInto: a model file written straight into the engine's memory gives exactly loadEngine's
- * outputs, and its region then holds the activations (no second block of memory for them); a model
- * with symbolic image dims, or weights past the reserve, falls back to a copy; bad sizes and failing
- * reads are errors.
+ * outputs; on a shared memory (Node) the packed weights' layouts are then written over their own
+ * bits in the file's region, on a non-shared one (a page that is not cross-origin isolated) the
+ * region holds the activations instead: either way no second block of memory for them. A model
+ * with symbolic image dims, or (non-shared) weights past the reserve, falls back to a copy; bad
+ * sizes and failing reads are errors.
  */
 import { tensor } from '@onebit/core';
 import { addBinaryWeight, encodeModel, GraphBuilder } from '@onebit/onnx';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadEngine, loadEngineInto } from './engine.js';
 import { random, randomBits } from './golden.fixture.js';
 
@@ -32,7 +34,40 @@ describe('loadEngineInto', () => {
   const x = random(2 * 128 * 8, 7, -2, 2);
   const dims = [2, 128, 1, 8];
 
-  it('gives loadEngine\'s outputs bit for bit and puts the activations in the file\'s region', async () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('gives loadEngine\'s outputs bit for bit and writes the packed weights over their bits in the file\'s region', async () => {
+    const bytes = model(false);
+    const plain = loadEngine(bytes);
+    const into = await loadEngineInto(bytes.length, fillFrom(bytes));
+    expect(same(into.run(x, dims)[0]!.data, plain.run(x, dims)[0]!.data)).toBe(true);
+    const p = plain.memory;
+    const i = into.memory;
+    expect(i.binaryWeightBytes).toBe(p.binaryWeightBytes);
+    expect(i.binaryWeightBytes).toBe((256 * 128 * 9 + 256 * 256 * 9) / 8); // channels are multiples of 4: exactly one bit each
+    // The file's bytes instead of separate weight blocks (allocator blocks are 16-byte aligned, so
+    // the two layouts may differ by that much per block: two weights, one arena).
+    expect(Math.abs(i.wasmMemoryUsed - p.wasmMemoryUsed - (bytes.length - p.binaryWeightBytes))).toBeLessThanOrEqual(48);
+    expect(same(into.run(x, dims)[0]!.data, plain.run(x, dims)[0]!.data)).toBe(true);
+  });
+
+  it('keeps the bits of a packed weight that two Convs read until both have been planned', async () => {
+    const b = new GraphBuilder('twice');
+    b.input('x', 'float32', ['N', 128, 1, 8]);
+    const w = addBinaryWeight(b, 'w', { dims: [128, 128, 3, 3], bits: randomBits(128 * 128 * 9, 31), scale: random(128, 32, 0.1, 1) });
+    b.node('Conv', ['x', w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { outputs: ['c1'] });
+    b.node('Relu', ['c1'], {}, { outputs: ['r1'] });
+    b.node('Conv', ['r1', w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { outputs: ['y'] });
+    b.output('y', 'float32', ['N', 128, 1, 8]);
+    const bytes = encodeModel(b.build({ opset: 13 }));
+    const into = await loadEngineInto(bytes.length, fillFrom(bytes));
+    expect(same(into.run(x, dims)[0]!.data, loadEngine(bytes).run(x, dims)[0]!.data)).toBe(true);
+  });
+
+  it('on a memory that is not shared, gives loadEngine\'s outputs bit for bit and puts the activations in the file\'s region', async () => {
+    vi.stubGlobal('crossOriginIsolated', false); // as in a page without COOP/COEP: no shared memory
     const bytes = model(false);
     const plain = loadEngine(bytes);
     const into = await loadEngineInto(bytes.length, fillFrom(bytes));
@@ -63,6 +98,9 @@ describe('loadEngineInto', () => {
   it('gives loadEngine\'s outputs for ops that read constants as they run (general broadcast, Concat, binary and float MatMul/Gemm)', async () => {
     // Each of these once read its constant from the model's tensors at run time, i.e. from the
     // file's region after the activations had taken it over: 250 away from loadEngine's outputs.
+    // The binary MatMul's weight goes over the file on a shared memory; on a non-shared one the
+    // activations do, which is what this checks.
+    vi.stubGlobal('crossOriginIsolated', false);
     const b = new GraphBuilder('constants');
     b.input('x', 'float32', ['N', 64, 1, 8]);
     b.node('Add', ['x', b.initializer('row', tensor('float32', [1, 1, 1, 8], random(8, 21)))], {}, { outputs: ['a'] });
@@ -82,7 +120,8 @@ describe('loadEngineInto', () => {
     expect(same(into.run(input, [2, 64, 1, 8])[0]!.data, plain)).toBe(true);
   });
 
-  it('loads a model whose weights outgrow the memory reserved up front from a copy, with the same outputs', async () => {
+  it('on a memory that is not shared, loads a model whose weights outgrow the memory reserved up front from a copy, with the same outputs', async () => {
+    vi.stubGlobal('crossOriginIsolated', false);
     // A float Conv with one output channel: its weights are padded to 4 output channels in wasm
     // memory, 4× the file's 1.3 MB, past the reserve of the file's size + 1 MiB.
     const b = new GraphBuilder('outgrow');
@@ -96,6 +135,21 @@ describe('loadEngineInto', () => {
     expect(same(into.run(input, [1, 4096, 9, 9])[0]!.data, plain.run(input, [1, 4096, 9, 9])[0]!.data)).toBe(true);
     // Loaded from the copy exactly as loadEngine loads it (no file region in its memory).
     expect(into.memory.wasmMemoryUsed).toBe(plain.memory.wasmMemoryUsed);
+  });
+
+  it('loads the same model on a shared memory without a copy, with the same outputs', async () => {
+    // A shared memory never detaches when it grows, so the views into the file stay valid.
+    const b = new GraphBuilder('outgrow');
+    b.input('x', 'float32', ['N', 4096, 9, 9]);
+    b.node('Conv', ['x', b.initializer('w', tensor('float32', [1, 4096, 9, 9], random(4096 * 81, 11)))], { kernel_shape: [9, 9] }, { outputs: ['y'] });
+    b.output('y', 'float32', ['N', 1, 1, 1]);
+    const bytes = encodeModel(b.build({ opset: 13 }));
+    const input = random(4096 * 81, 12);
+    const into = await loadEngineInto(bytes.length, fillFrom(bytes));
+    const plain = loadEngine(bytes);
+    expect(same(into.run(input, [1, 4096, 9, 9])[0]!.data, plain.run(input, [1, 4096, 9, 9])[0]!.data)).toBe(true);
+    // The file's region is still there (no copy was taken).
+    expect(into.memory.wasmMemoryUsed).toBeGreaterThanOrEqual(plain.memory.wasmMemoryUsed + bytes.length);
   });
 
   it('refuses a size that is not a whole number, reports an empty file as loadEngine does, and passes on the read\'s error', async () => {

@@ -24,6 +24,13 @@ export interface BuildContext {
   readonly opset: number;
   /** Reserve `bytes` of weight memory (counted as weights; `binary`: as packed 1-bit weights) and return its address. */
   allocWeights(bytes: number, binary?: boolean): number;
+  /**
+   * Places `bytes` of a packed weight's kernel layout, which `write(out, bits)` fills from the
+   * weight's bits (`out` is `bytes` long), and returns its address. The layout goes over the
+   * weight's own bits in the model file's region when that region may be overwritten (see
+   * engine.ts planGraph), else into new weight memory; either way it counts as binary weights.
+   */
+  placeBinaryWeight(w: PackedWeight, bytes: number, write: (out: Uint8Array, bits: Uint8Array) => void): number;
   /** Copy a float32 constant into wasm memory once and return its address. */
   constantAddress(v: PlanValue): number;
   /** Ask for a scratch buffer of at least `bytes` under `key`; its address is known at make time. */
@@ -49,7 +56,10 @@ export interface OpBuild {
   readonly outputs: number[][];
   /** Output 0 is input 0's bytes unchanged (Reshape, Flatten, Identity, Squeeze). */
   readonly alias?: boolean;
-  /** Output 0 may overwrite this input when it is the input's last use (element-wise ops). */
+  /**
+   * Output 0 may overwrite this input when it is the input's last use and its buffer is large
+   * enough (element-wise ops; Conv, which reads its input only through a padded copy).
+   */
   readonly inPlace?: number;
   make(io: StepIo): () => void;
 }

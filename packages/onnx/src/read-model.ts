@@ -124,12 +124,25 @@ function expectWire(f: Field, wire: number, what: string): void {
   if (f.wire !== wire) throw new FormatError(FORMAT, `${what} at byte ${f.at} has wire type ${f.wire}, expected ${wire}.`, f.at);
 }
 
+/**
+ * Whether this environment's TextDecoder decodes views of shared memory: browsers' refuse them
+ * (the engine reads the model from its SharedArrayBuffer), Node's accepts them.
+ */
+const decodesShared = ((): boolean => {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    utf8.decode(new Uint8Array(new SharedArrayBuffer(1)));
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 const text = (f: Field, what: string): string => {
   expectWire(f, 2, what);
-  // Browsers' TextDecoder refuses views of shared memory (a threaded engine reads the model
-  // from its SharedArrayBuffer): decode a copy of those.
-  const shared = typeof SharedArrayBuffer !== 'undefined' && f.bytes.buffer instanceof SharedArrayBuffer;
-  return utf8.decode(shared ? f.bytes.slice() : f.bytes);
+  // Where the decoder refuses shared memory, decode a copy.
+  const copy = !decodesShared && typeof SharedArrayBuffer !== 'undefined' && f.bytes.buffer instanceof SharedArrayBuffer;
+  return utf8.decode(copy ? f.bytes.slice() : f.bytes);
 };
 const signed = (v: bigint): bigint => BigInt.asIntN(64, v);
 function exact(v: bigint, what: string, at: number): number {

@@ -23,16 +23,15 @@ function nibbleBytes(w: PackedWeight, O: number): number {
 }
 
 /**
- * Writes the kernel's nibble layout for output channels [o0, o0+O) of a packed weight [*, Cg, KH, KW]
- * into `out` (nibbleBytes long, written in place so no second copy of the weight exists):
+ * Writes the kernel's nibble layout for output channels [o0, o0+O) of a weight [*, Cg, KH, KW]
+ * whose bits are `bits` (PackedWeight.bits order) into `out` (nibbleBytes long):
  * byte g·Ob + ⌊o/2⌋ (Ob = 2·⌈O/4⌉), g = (⌊c/4⌋·KH + ky)·KW + kx, nibble bit j = input channel 4⌊c/4⌋ + j.
  */
-function nibbleLayoutInto(out: Uint8Array, w: PackedWeight, o0: number, O: number): void {
-  const [, Cg, KH, KW] = w.dims as [number, number, number, number];
+function nibbleLayoutInto(out: Uint8Array, bits: Uint8Array, dims: readonly number[], o0: number, O: number): void {
+  const [, Cg, KH, KW] = dims as [number, number, number, number];
   const KK = KH * KW;
   const Ob = Math.ceil(O / 4) * 2;
   out.fill(0);
-  const bits = w.bits;
   for (let o = 0; o < O; o++) {
     const base = (o0 + o) * Cg * KK;
     const shift = (o & 1) * 4;
@@ -81,6 +80,10 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
   const k = ctx.kernels;
   const planeIn = C === 0 ? 0 : (Cg * H * W) * 4;
   const planeOut = Og * g.oh * g.ow * 4;
+  // The input is read only through its padded copy, made per group just before that group's
+  // output is written: the output may take the input's buffer when no group's output reaches the
+  // next group's input (the planner also checks the buffer is large enough).
+  const reuseInput = group === 1 || planeOut <= planeIn ? { inPlace: 0 } : {};
   if (w.packed) {
     const pw = w.packed;
     const Cp = Math.ceil(Cg / 4) * 4;
@@ -95,15 +98,15 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
     const threads = ctx.threads;
     const scaleAddr = ctx.allocWeights(pw.scale.byteLength);
     new Float32Array(k.memory.buffer, scaleAddr, pw.scale.length).set(pw.scale);
-    const groups: number[] = [];
-    for (let gi = 0; gi < group; gi++) {
-      const bytes = nibbleBytes(pw, Og);
-      const addr = ctx.allocWeights(bytes, true);
-      nibbleLayoutInto(new Uint8Array(k.memory.buffer, addr, bytes), pw, gi * Og, Og);
-      groups.push(addr);
-    }
+    // One layout per group, one after another (each written in place: no second copy of the weight).
+    const groupBytes = nibbleBytes(pw, Og);
+    const layout = ctx.placeBinaryWeight(pw, groupBytes * group, (out, bits) => {
+      for (let gi = 0; gi < group; gi++) nibbleLayoutInto(out.subarray(gi * groupBytes, (gi + 1) * groupBytes), bits, pw.dims, gi * Og, Og);
+    });
+    const groups = Array.from({ length: group }, (_, gi) => layout + gi * groupBytes);
     return {
       outputs: [[1, O, g.oh, g.ow]],
+      ...reuseInput,
       make: (io) => {
         const [xa] = io.inputs as [number];
         const [ya] = io.outputs as [number];
@@ -146,6 +149,7 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
   }
   return {
     outputs: [[1, O, g.oh, g.ow]],
+    ...reuseInput,
     make: (io) => {
       const [xa] = io.inputs as [number];
       const [ya] = io.outputs as [number];

@@ -24,8 +24,7 @@ function weightReader(node: Parameters<OpBuilder>[0], b: PlanValue, transB: bool
   if (b.packed) {
     const scale = b.packed.scale.slice();
     const bytes = b.packed.bits.length;
-    const addr = ctx.allocWeights(bytes, true);
-    new Uint8Array(ctx.kernels.memory.buffer, addr, bytes).set(b.packed.bits);
+    const addr = ctx.placeBinaryWeight(b.packed, bytes, (out, bits) => out.set(bits));
     // The scale is per row of the stored [r, c] tensor: row j when transposed, row kk otherwise.
     return { K, N, at: (m) => {
       const bits = new Uint8Array(m.buffer, addr, bytes);
