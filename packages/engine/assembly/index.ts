@@ -29,8 +29,14 @@ export function alloc(bytes: usize): usize {
 
 /** Pixels per strip: output pixels handled together as two f32x4 vectors. */
 const STRIP: i32 = 8;
-/** Table groups per chunk: 32 groups × 16 entries × 32 bytes = 16 KiB, L1-resident. */
-const CHUNK: i32 = 32;
+/**
+ * Table groups per chunk: 64 groups × 16 entries × 32 bytes = 32 KiB, a 32 KiB L1 data cache's
+ * worth. WRN-20-10, one thread, three interleaved runs each (bench child, 2026-12-01): 16.0 images/s
+ * at 32 groups, 16.4 at 48, 16.5 at 56–80, 15.5 at 96; Chromium 15.5 at 32, 16.0 at 64.
+ */
+const CHUNK: i32 = 64;
+/** Bytes of convBinary's `tab` scratch (CHUNK tables), exported so the loader reserves exactly this. */
+export const CONV_TABLE_BYTES: i32 = CHUNK * 512;
 
 /**
  * Copy C planes of H×W floats at `x` into a padded buffer of Cp planes of Hp×Wp at `pad`, with the

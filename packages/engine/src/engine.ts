@@ -248,11 +248,13 @@ export function loadEngine(model: Uint8Array | OnnxModel, options: EngineOptions
 /**
  * Loads a model file of `byteLength` bytes that `fill` writes straight into the engine's
  * WebAssembly memory (in Node, `fs.readSync` into `into`; in a browser, the chunks of a fetch
- * stream), so no copy of the file lives in JavaScript memory waiting for the garbage collector;
- * once the model is planned, the file's region holds the activations. Same model rules and
- * errors as loadEngine. A model with symbolic image dims, or one whose weights outgrow the memory
- * reserved up front (byteLength + 1 MiB), is loaded from a copy of the file instead (correct,
- * without the saving).
+ * stream), so no copy of the file lives in JavaScript memory waiting for the garbage collector.
+ * The memory is shared wherever the environment allows (Node; a cross-origin-isolated page), and
+ * then each packed weight's kernel layout is written over its own bits in the file's region; on
+ * a non-shared memory the file's region holds the activations once the model is planned. Same
+ * model rules and errors as loadEngine. A model with symbolic image dims, or (non-shared memory)
+ * one whose weights outgrow the memory reserved up front (byteLength + 1 MiB), is loaded from a
+ * copy of the file instead (correct, without the saving).
  * @throws RangeError when byteLength is not a safe integer ≥ 0; whatever `fill` throws;
  *   the errors of loadEngine.
  */

@@ -8,6 +8,8 @@ import { ENGINE_SHARED_WASM_BASE64, ENGINE_WASM_BASE64 } from './engine-wasm.gen
 /** The kernels' exports; every pointer is a byte address in `memory`, see assembly/index.ts. */
 export interface EngineKernels {
   readonly memory: WebAssembly.Memory;
+  /** Bytes of convBinary's `tab` scratch. */
+  readonly CONV_TABLE_BYTES: WebAssembly.Global;
   alloc(bytes: number): number;
   padPlanes(x: number, C: number, H: number, W: number, pad: number, Cp: number, Hp: number, Wp: number, pt: number, pl: number): void;
   convBinary(

@@ -13,8 +13,8 @@ import { window2d } from './conv-geometry.js';
 import { convBinaryRows } from '../threads.js';
 import { convPairs } from '../wasm.js';
 
+/** assembly/index.ts's STRIP (output pixels per strip). */
 const STRIP = 8;
-const CHUNK = 32;
 
 /** Bytes of the nibble layout (nibbleLayoutInto) of O output channels of a weight [*, Cg, KH, KW]. */
 function nibbleBytes(w: PackedWeight, O: number): number {
@@ -91,7 +91,7 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
     // Table and accumulator scratch per thread (thread 0's keys are the single-threaded ones).
     const key = (name: string, t: number) => (t === 0 ? name : `${name}.${t}`);
     for (let t = 0; t < ctx.threads; t++) {
-      ctx.scratch(key('conv.tab', t), CHUNK * 512);
+      ctx.scratch(key('conv.tab', t), k.CONV_TABLE_BYTES.value);
       ctx.scratch(key('conv.acc', t), Math.ceil(Og / 4) * 4 * 32);
     }
     const perChannel = pw.scale.length !== 1;
