@@ -26,8 +26,17 @@ const NEXT = ARGS + CONV_ARGS;
 const ROWS = NEXT + 1;
 const TAB = 32;
 const ACC = TAB + MAX_THREADS;
+/** padPlanes' arguments for the Conv's padded input (x, C, H, W, pad, Cp, Hp, Wp, pt, pl). */
+const PAD = ACC + MAX_THREADS;
+const PAD_ARGS = 10;
+/** The next block of PAD_BLOCK planes to pad, the number of blocks, and how many are done. */
+const PAD_NEXT = PAD + PAD_ARGS;
+const PAD_BLOCKS = PAD_NEXT + 1;
+const PAD_DONE = PAD_BLOCKS + 1;
 /** Bytes of the control block. */
-export const CONTROL_BYTES = (ACC + MAX_THREADS) * 4;
+export const CONTROL_BYTES = (PAD_DONE + 1) * 4;
+/** Planes per block of the padded copy: small enough to share out, large enough that counting costs nothing. */
+const PAD_BLOCK = 8;
 
 /** What a worker thread needs to start (posted to it as its first message). */
 export interface ThreadInit {
@@ -61,7 +70,7 @@ export function threadLoop(init: ThreadInit, kernels: EngineKernels): void {
     Atomics.wait(c, GEN, seen);
     seen = Atomics.load(c, GEN);
     if (Atomics.load(c, STOP)) return;
-    takeRows(kernels, args, c[TAB + t]!, c[ACC + t]!, c);
+    padThenTakeRows(kernels, args, c[TAB + t]!, c[ACC + t]!, c);
     Atomics.add(c, DONE, 1);
     Atomics.notify(c, DONE);
   }
@@ -86,6 +95,27 @@ function spinWhile(c: Int32Array, i: number, v: number): void {
  */
 export function convBinaryRows(k: EngineKernels, a: ArrayLike<number>, tab: number, acc: number, oy0: number, oy1: number): void {
   k.convBinary(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, a[17]!, a[18]!, tab, acc, oy0, oy1);
+}
+
+/**
+ * Pads blocks of the Conv's input planes until none are left, waits until every block is padded
+ * (rows read planes any thread may have padded), then takes rows.
+ */
+function padThenTakeRows(k: EngineKernels, a: ArrayLike<number>, tab: number, acc: number, c: Int32Array): void {
+  const blocks = c[PAD_BLOCKS]!;
+  const [x, C, H, W, pad, Cp, Hp, Wp, pt, pl] = [c[PAD]!, c[PAD + 1]!, c[PAD + 2]!, c[PAD + 3]!, c[PAD + 4]!, c[PAD + 5]!, c[PAD + 6]!, c[PAD + 7]!, c[PAD + 8]!, c[PAD + 9]!];
+  for (let b = Atomics.add(c, PAD_NEXT, 1); b < blocks; b = Atomics.add(c, PAD_NEXT, 1)) {
+    const c0 = b * PAD_BLOCK;
+    const c1 = Math.min(Cp, c0 + PAD_BLOCK);
+    // Planes c0…c1−1 of Cp: copies of the input's planes below C, zeros from C on.
+    k.padPlanes(x + c0 * H * W * 4, Math.max(0, Math.min(c1, C) - c0), H, W, pad + c0 * Hp * Wp * 4, c1 - c0, Hp, Wp, pt, pl);
+    if (Atomics.add(c, PAD_DONE, 1) + 1 === blocks) Atomics.notify(c, PAD_DONE);
+  }
+  for (let d = Atomics.load(c, PAD_DONE); d < blocks; d = Atomics.load(c, PAD_DONE)) {
+    spinWhile(c, PAD_DONE, d);
+    if (Atomics.load(c, PAD_DONE) === d) Atomics.wait(c, PAD_DONE, d);
+  }
+  takeRows(k, a, tab, acc, c);
 }
 
 /**
@@ -129,10 +159,17 @@ export class ConvThreads {
     return pool;
   }
 
-  /** convBinary(args…, tab, acc, oy0, oy1) over rows [0, OH), rows taken by all threads; tabs/accs per thread. */
-  convBinary(args: readonly number[], OH: number, tabs: readonly number[], accs: readonly number[]): void {
+  /**
+   * padPlanes(padArgs…) then convBinary(args…, tab, acc, oy0, oy1) over rows [0, OH), both shared
+   * out to all threads (planes in blocks, then rows); tabs/accs per thread.
+   */
+  convBinary(padArgs: readonly number[], args: readonly number[], OH: number, tabs: readonly number[], accs: readonly number[]): void {
     const c = this.c;
     const T = this.threads;
+    for (let i = 0; i < PAD_ARGS; i++) c[PAD + i] = padArgs[i]!;
+    c[PAD_BLOCKS] = Math.ceil(padArgs[5]! / PAD_BLOCK);
+    Atomics.store(c, PAD_NEXT, 0);
+    Atomics.store(c, PAD_DONE, 0);
     for (let i = 0; i < CONV_ARGS; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < T; t++) {
       c[TAB + t] = tabs[t]!;
@@ -143,7 +180,7 @@ export class ConvThreads {
     Atomics.store(c, DONE, 0);
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
-    takeRows(this.kernels, args, tabs[0]!, accs[0]!, c);
+    padThenTakeRows(this.kernels, args, tabs[0]!, accs[0]!, c);
     for (let d = Atomics.load(c, DONE); d < T - 1; d = Atomics.load(c, DONE)) {
       spinWhile(c, DONE, d);
       if (Atomics.load(c, DONE) === d) Atomics.wait(c, DONE, d);

@@ -120,15 +120,18 @@ export const conv: OpBuilder = (node, inputs, ctx): OpBuild => {
           scaleAddr + (perChannel ? gi * Og * 4 : 0), perChannel ? 1 : 0, bias ? bias + gi * Og * 4 : 0,
           KH, KW, g.sh, g.sw, g.dh, g.dw, pairs,
         ] as const);
+        const padArgsOf = groups.map((_, gi) => [xa + gi * planeIn, Cg, H, W, pad, Cp, Hp, Wp, g.pt, g.pl] as const);
         const tab0 = tabs[0]!;
         const acc0 = accs[0]!;
         return () => {
           const pool = io.threads();
           for (let gi = 0; gi < group; gi++) {
-            k.padPlanes(xa + gi * planeIn, Cg, H, W, pad, Cp, Hp, Wp, g.pt, g.pl);
-            const a = argsOf[gi]!;
-            if (pool) pool.convBinary(a, g.oh, tabs, accs);
-            else convBinaryRows(k, a, tab0, acc0, 0, g.oh);
+            if (pool) {
+              pool.convBinary(padArgsOf[gi]!, argsOf[gi]!, g.oh, tabs, accs);
+            } else {
+              k.padPlanes(xa + gi * planeIn, Cg, H, W, pad, Cp, Hp, Wp, g.pt, g.pl);
+              convBinaryRows(k, argsOf[gi]!, tab0, acc0, 0, g.oh);
+            }
           }
         };
       },
