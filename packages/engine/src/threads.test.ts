@@ -1,7 +1,9 @@
 /**
  * Threads: a binary-Conv network loaded with 2 and 3 threads (worker_threads on a shared
  * WebAssembly.Memory) gives exactly the single-threaded outputs — same bits — for row counts
- * that split evenly and unevenly, stride 2 and groups; and the thread options are checked.
+ * that split evenly and unevenly, stride 2 and groups; so do the passes the threads share out
+ * (batch-norm affine + Relu, residual Add, AveragePool, MaxPool) over block counts that split
+ * unevenly and an Add whose length is not a multiple of 4; and the thread options are checked.
  */
 import { Worker } from 'node:worker_threads';
 import { tensor } from '@onebit/core';
@@ -28,6 +30,32 @@ function model(): Uint8Array {
   b.node('Conv', ['r1', w('w2', [20, 33, 3, 3], 3), b.initializer('b2', tensor('float32', [20], random(20, 5)))], { kernel_shape: [3, 3], pads: [1, 0, 1, 2], strides: [2, 2] }, { outputs: ['c2'] });
   b.node('Conv', ['c2', w('w3', [6, 10, 1, 1], 6)], { kernel_shape: [1, 1], group: 2 }, { outputs: ['y'] });
   b.output('y', 'float32', ['N', 6, undefined, undefined]);
+  return encodeModel(b.build({ opset: 13 }));
+}
+
+/**
+ * The shared-out passes, at sizes that make several blocks (threads.ts PASS_BLOCK = 16384 floats):
+ * x [N,40,32,32] → Mul(a)·Add(b)·Relu (one affine pass, 3 blocks of 16, 16, 8 channels) → Add(·, x)
+ * (40960 floats: 3 blocks) → AveragePool 3×3 pad 1 → MaxPool 2×2 s2 → y; and z [N,3,77,71] → Relu
+ * → Add(·, z) (16401 floats: the last block holds the scalar tail) → w.
+ */
+function passes(odd: boolean): Uint8Array {
+  const b = new GraphBuilder('passes');
+  if (odd) {
+    b.input('z', 'float32', ['N', 3, 77, 71]);
+    b.node('Relu', ['z'], {}, { outputs: ['r'] });
+    b.node('Add', ['r', 'z'], {}, { outputs: ['w'] });
+    b.output('w', 'float32', ['N', 3, 77, 71]);
+    return encodeModel(b.build({ opset: 13 }));
+  }
+  b.input('x', 'float32', ['N', 40, 32, 32]);
+  b.node('Mul', ['x', b.initializer('a', tensor('float32', [1, 40, 1, 1], random(40, 41, 0.5, 2)))], {}, { outputs: ['m'] });
+  b.node('Add', ['m', b.initializer('b', tensor('float32', [1, 40, 1, 1], random(40, 42)))], {}, { outputs: ['s'] });
+  b.node('Relu', ['s'], {}, { outputs: ['r'] });
+  b.node('Add', ['r', 'x'], {}, { outputs: ['res'] });
+  b.node('AveragePool', ['res'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { outputs: ['p1'] });
+  b.node('MaxPool', ['p1'], { kernel_shape: [2, 2], strides: [2, 2] }, { outputs: ['y'] });
+  b.output('y', 'float32', ['N', 40, 16, 16]);
   return encodeModel(b.build({ opset: 13 }));
 }
 
@@ -58,4 +86,17 @@ describe('threaded binary Conv', () => {
     expect(() => loadEngine(bytes, { threads: 17 })).toThrow(RangeError);
     await expect(loadEngine(bytes).startThreads(spawn)).rejects.toThrow('startThreads needs an engine loaded with threads > 1');
   });
+
+  it.each([[2, false], [3, false], [2, true]] as const)('%i threads run the shared-out passes exactly as one (odd length: %s)', async (threads, odd) => {
+    const m = passes(odd);
+    const d = odd ? [2, 3, 77, 71] : [2, 40, 32, 32];
+    const input = random(d.reduce((p, v) => p * v, 1), 43, -2, 2);
+    const [one] = loadEngine(m).run(input, d);
+    const e = loadEngine(m, { threads });
+    engines.push(e);
+    await e.startThreads(spawn);
+    const [y] = e.run(input, d);
+    expect(y!.data.some((v) => v !== 0)).toBe(true);
+    expect(Buffer.from(y!.data.buffer).equals(Buffer.from(one!.data.buffer))).toBe(true);
+  }, 60_000);
 });

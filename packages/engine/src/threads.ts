@@ -1,6 +1,8 @@
 /**
- * Multi-threaded binary convolution: the engine's memory is a shared WebAssembly.Memory, every
- * thread has its own instance of the kernels on it, and the threads of one binary Conv take its
+ * Multi-threaded kernels: the engine's memory is a shared WebAssembly.Memory, every thread has its
+ * own instance of the kernels on it. The element-wise passes (batch-norm affine, Relu, residual
+ * Add, AveragePool, MaxPool) are split into blocks of channels or elements that the threads take
+ * from a shared counter; the threads of one binary Conv take its
  * output rows one at a time from a shared counter (Atomics.add), each with its own table and
  * accumulator scratch, so every output value is computed by exactly the same arithmetic as on one
  * thread, and a thread slowed by other work on its core takes fewer rows instead of holding the
@@ -24,7 +26,19 @@ const ARGS = 4;
 /** The next output row to take, and the Conv's row count. */
 const NEXT = ARGS + CONV_ARGS;
 const ROWS = NEXT + 1;
+/** The job's kind (JOB_*), and for a pass: items per block and items in all (channels or floats). */
+const KIND = ROWS + 1;
+const PER = KIND + 1;
+const TOTAL = PER + 1;
 const TAB = 32;
+// Job kinds. A pass's arguments are its kernel's, in ARGS…; its blocks are counted by NEXT/ROWS.
+const JOB_CONV = 0;
+const JOB_AFFINE = 1;
+const JOB_ADD = 2;
+const JOB_AVG_POOL = 3;
+const JOB_MAX_POOL = 4;
+/** Floats per block of a pass (~64 KiB): small enough to share out, large enough that counting costs nothing. */
+const PASS_BLOCK = 16384;
 const ACC = TAB + MAX_THREADS;
 /** padPlanes' arguments for the Conv's padded input (x, C, H, W, pad, Cp, Hp, Wp, pt, pl). */
 const PAD = ACC + MAX_THREADS;
@@ -70,7 +84,8 @@ export function threadLoop(init: ThreadInit, kernels: EngineKernels): void {
     Atomics.wait(c, GEN, seen);
     seen = Atomics.load(c, GEN);
     if (Atomics.load(c, STOP)) return;
-    padThenTakeRows(kernels, args, c[TAB + t]!, c[ACC + t]!, c);
+    if (c[KIND] === JOB_CONV) padThenTakeRows(kernels, args, c[TAB + t]!, c[ACC + t]!, c);
+    else takeBlocks(kernels, c);
     Atomics.add(c, DONE, 1);
     Atomics.notify(c, DONE);
   }
@@ -116,6 +131,40 @@ function padThenTakeRows(k: EngineKernels, a: ArrayLike<number>, tab: number, ac
     if (Atomics.load(c, PAD_DONE) === d) Atomics.wait(c, PAD_DONE, d);
   }
   takeRows(k, a, tab, acc, c);
+}
+
+/**
+ * Runs blocks of the current pass (kind c[KIND], its kernel's arguments in ARGS…) until the shared
+ * counter passes the block count: block i covers items [i·PER, min((i+1)·PER, TOTAL)) — channels
+ * (affine, pools) or floats (Add, whole multiples of 4 but the last, so every float takes the same
+ * vector or scalar path as in one call). Same arithmetic per value as one call over everything.
+ */
+function takeBlocks(k: EngineKernels, c: Int32Array): void {
+  const kind = c[KIND]!;
+  const per = c[PER]!;
+  const total = c[TOTAL]!;
+  const blocks = c[ROWS]!;
+  const a = ARGS;
+  for (let i = Atomics.add(c, NEXT, 1); i < blocks; i = Atomics.add(c, NEXT, 1)) {
+    const i0 = i * per;
+    const n = Math.min(total, i0 + per) - i0;
+    if (kind === JOB_AFFINE) {
+      // channelAffine(x, y, C, inner, a, aStep, b, bStep, relu) over channels [i0, i0 + n)
+      const inner = c[a + 3]!;
+      const av = c[a + 4]!;
+      const bv = c[a + 6]!;
+      k.channelAffine(c[a]! + i0 * inner * 4, c[a + 1]! + i0 * inner * 4, n, inner, av ? av + i0 * c[a + 5]! * 4 : 0, c[a + 5]!, bv ? bv + i0 * c[a + 7]! * 4 : 0, c[a + 7]!, c[a + 8]!);
+    } else if (kind === JOB_ADD) {
+      // addSame(a, b, y, n) over floats [i0, i0 + n)
+      k.addSame(c[a]! + i0 * 4, c[a + 1]! + i0 * 4, c[a + 2]! + i0 * 4, n);
+    } else {
+      // avgPool2d / maxPool2d(x, C, H, W, y, OH, OW, …) over channels [i0, i0 + n)
+      const x = c[a]! + i0 * c[a + 2]! * c[a + 3]! * 4;
+      const y = c[a + 4]! + i0 * c[a + 5]! * c[a + 6]! * 4;
+      if (kind === JOB_AVG_POOL) k.avgPool2d(x, n, c[a + 2]!, c[a + 3]!, y, c[a + 5]!, c[a + 6]!, c[a + 7]!, c[a + 8]!, c[a + 9]!, c[a + 10]!, c[a + 11]!, c[a + 12]!, c[a + 13]!, c[a + 14]!, c[a + 15]!);
+      else k.maxPool2d(x, n, c[a + 2]!, c[a + 3]!, y, c[a + 5]!, c[a + 6]!, c[a + 7]!, c[a + 8]!, c[a + 9]!, c[a + 10]!, c[a + 11]!, c[a + 12]!, c[a + 13]!, c[a + 14]!);
+    }
+  }
 }
 
 /**
@@ -175,13 +224,62 @@ export class ConvThreads {
       c[TAB + t] = tabs[t]!;
       c[ACC + t] = accs[t]!;
     }
+    c[KIND] = JOB_CONV;
     c[ROWS] = OH;
+    this.publish();
+    padThenTakeRows(this.kernels, args, tabs[0]!, accs[0]!, c);
+    this.join();
+  }
+
+  /** channelAffine(x, y, C, inner, a, aStep, b, bStep, relu) with its channels shared out. */
+  channelAffine(x: number, y: number, C: number, inner: number, a: number, aStep: number, b: number, bStep: number, relu: number): void {
+    const c = this.c;
+    c[ARGS] = x; c[ARGS + 1] = y; c[ARGS + 3] = inner; c[ARGS + 4] = a; c[ARGS + 5] = aStep; c[ARGS + 6] = b; c[ARGS + 7] = bStep; c[ARGS + 8] = relu;
+    this.pass(JOB_AFFINE, C, Math.max(1, Math.floor(PASS_BLOCK / Math.max(1, inner))));
+  }
+
+  /** addSame(a, b, y, n) with its floats shared out. */
+  addSame(a: number, b: number, y: number, n: number): void {
+    const c = this.c;
+    c[ARGS] = a; c[ARGS + 1] = b; c[ARGS + 2] = y;
+    this.pass(JOB_ADD, n, PASS_BLOCK);
+  }
+
+  /**
+   * avgPool2d (`max` false) or maxPool2d (`max` true) with their arguments `args` (x, C, H, W, y, OH,
+   * OW, then the rest of that kernel's) and its channels shared out.
+   */
+  pool2d(max: boolean, args: readonly number[]): void {
+    const c = this.c;
+    for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
+    this.pass(max ? JOB_MAX_POOL : JOB_AVG_POOL, args[1]!, Math.max(1, Math.floor(PASS_BLOCK / Math.max(1, args[2]! * args[3]!))));
+  }
+
+  /** Runs a pass of `total` items in blocks of `per` on all threads (its arguments already in ARGS…). */
+  private pass(kind: number, total: number, per: number): void {
+    const c = this.c;
+    c[KIND] = kind;
+    c[PER] = per;
+    c[TOTAL] = total;
+    c[ROWS] = Math.ceil(total / per);
+    this.publish();
+    takeBlocks(this.kernels, c);
+    this.join();
+  }
+
+  /** Starts the job written to the control block on the other threads. */
+  private publish(): void {
+    const c = this.c;
     Atomics.store(c, NEXT, 0);
     Atomics.store(c, DONE, 0);
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
-    padThenTakeRows(this.kernels, args, tabs[0]!, accs[0]!, c);
-    for (let d = Atomics.load(c, DONE); d < T - 1; d = Atomics.load(c, DONE)) {
+  }
+
+  /** Waits until every other thread has finished the current job. */
+  private join(): void {
+    const c = this.c;
+    for (let d = Atomics.load(c, DONE); d < this.threads - 1; d = Atomics.load(c, DONE)) {
       spinWhile(c, DONE, d);
       if (Atomics.load(c, DONE) === d) Atomics.wait(c, DONE, d);
     }

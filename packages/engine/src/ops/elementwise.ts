@@ -9,6 +9,8 @@ import type { OnnxNode } from '@onebit/onnx';
 import { broadcastBinary, broadcastDims } from '../broadcast.js';
 import { UnsupportedOpError } from '../errors.js';
 import type { BuildContext, OpBuild, OpBuilder, PlanValue } from '../op-types.js';
+import type { ConvThreads } from '../threads.js';
+import type { EngineKernels } from '../wasm.js';
 
 type BinaryOp = 'Add' | 'Sub' | 'Mul' | 'Div';
 const FN: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -45,6 +47,12 @@ function negated(t: Tensor): Tensor {
   return { dtype: 'float32', dims: t.dims, data: (t.data as Float32Array).map((v) => -v) };
 }
 
+/** channelAffine on the engine's threads when they run (channels shared out), else on this one. */
+function affine(k: EngineKernels, pool: ConvThreads | undefined, x: number, y: number, C: number, inner: number, a: number, aStep: number, b: number, bStep: number, relu: number): void {
+  if (pool) pool.channelAffine(x, y, C, inner, a, aStep, b, bStep, relu);
+  else k.channelAffine(x, y, C, inner, a, aStep, b, bStep, relu);
+}
+
 export function binaryOp(op: BinaryOp): OpBuilder {
   return (node, inputs, ctx): OpBuild => {
     const [a, b] = inputs as [PlanValue, PlanValue];
@@ -56,8 +64,14 @@ export function binaryOp(op: BinaryOp): OpBuilder {
     const n = elementCount(out);
     const same = (x: readonly number[]) => x.length === out.length && x.every((d, i) => d === out[i]);
     if (!a.constant && !b.constant && same(a.dims) && same(b.dims) && (op === 'Add' || op === 'Mul')) {
-      const f = op === 'Add' ? k.addSame : k.mulSame;
-      return { outputs: [out], inPlace: 0, make: (io) => () => f(io.inputs[0]!, io.inputs[1]!, io.outputs[0]!, n) };
+      if (op === 'Add') {
+        return { outputs: [out], inPlace: 0, make: (io) => () => {
+          const pool = io.threads();
+          if (pool) pool.addSame(io.inputs[0]!, io.inputs[1]!, io.outputs[0]!, n);
+          else k.addSame(io.inputs[0]!, io.inputs[1]!, io.outputs[0]!, n);
+        } };
+      }
+      return { outputs: [out], inPlace: 0, make: (io) => () => k.mulSame(io.inputs[0]!, io.inputs[1]!, io.outputs[0]!, n) };
     }
     // Activation (op) per-channel constant: one affine pass in wasm.
     const [x, c, xFirst] = !a.constant && b.constant ? [a, b, true] : !b.constant && a.constant ? [b, a, false] : [undefined, undefined, false];
@@ -68,7 +82,7 @@ export function binaryOp(op: BinaryOp): OpBuilder {
         const inner = n / cs.channels;
         const [mul, mulStep, add, addStep] = op === 'Mul' ? [term, cs.step, 0, 0] : [0, 0, term, cs.step];
         const xi = xFirst ? 0 : 1;
-        return { outputs: [out], inPlace: xi, make: (io) => () => k.channelAffine(io.inputs[xi]!, io.outputs[0]!, cs.channels, inner, mul, mulStep, add, addStep, 0) };
+        return { outputs: [out], inPlace: xi, make: (io) => () => affine(k, io.threads(), io.inputs[xi]!, io.outputs[0]!, cs.channels, inner, mul, mulStep, add, addStep, 0) };
       }
     }
     return generalBinary(op, a, b, out, ctx);
@@ -100,7 +114,7 @@ export const relu: OpBuilder = (node, inputs, ctx) => {
   if (x.constant) throw new UnsupportedOpError('Relu', node.name, 'a constant input');
   const n = elementCount(x.dims);
   const k = ctx.kernels; // closures keep the kernels only, never the planning context (which holds the model)
-  return { outputs: [[...x.dims]], inPlace: 0, make: (io) => () => k.channelAffine(io.inputs[0]!, io.outputs[0]!, 1, n, 0, 0, 0, 0, 1) };
+  return { outputs: [[...x.dims]], inPlace: 0, make: (io) => () => affine(k, io.threads(), io.inputs[0]!, io.outputs[0]!, 1, n, 0, 0, 0, 0, 1) };
 };
 
 /** onebit.ChannelAffine(x, a, b; relu): y = x·a + b (a, b per-channel or scalar constants), then Relu when relu = 1. */
@@ -116,7 +130,7 @@ export const channelAffine: OpBuilder = (node, inputs, ctx) => {
   return {
     outputs: [[...x.dims]],
     inPlace: 0,
-    make: (io) => () => k.channelAffine(io.inputs[0]!, io.outputs[0]!, ca.channels, n / ca.channels, aAddr, ca.step, bAddr, cb.step, relu),
+    make: (io) => () => affine(k, io.threads(), io.inputs[0]!, io.outputs[0]!, ca.channels, n / ca.channels, aAddr, ca.step, bAddr, cb.step, relu),
   };
 };
 
@@ -153,5 +167,5 @@ export const batchNormalization: OpBuilder = (node, inputs, ctx) => {
   const bAddr = ctx.constantAddress({ name: `${out}.onebit.bn_b`, dims: [C], constant: { dtype: 'float32', dims: [C], data: b } });
   const inner = elementCount(x.dims) / C;
   const k = ctx.kernels;
-  return { outputs: [[...x.dims]], inPlace: 0, make: (io) => () => k.channelAffine(io.inputs[0]!, io.outputs[0]!, C, inner, aAddr, 1, bAddr, 1, 0) };
+  return { outputs: [[...x.dims]], inPlace: 0, make: (io) => () => affine(k, io.threads(), io.inputs[0]!, io.outputs[0]!, C, inner, aAddr, 1, bAddr, 1, 0) };
 };

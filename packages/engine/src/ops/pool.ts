@@ -32,9 +32,21 @@ function pool(kind: 'avg' | 'max'): OpBuilder {
       make: (io) => {
         const xa = io.inputs[0]!;
         const ya = io.outputs[0]!;
+        // Arguments built once here (run() allocates nothing per call); the threads' split takes them as one list.
+        const args = kind === 'avg'
+          ? [xa, C, H, W, ya, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pb, g.pr, includePad] as const
+          : [xa, C, H, W, ya, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw] as const;
         return kind === 'avg'
-          ? () => k.avgPool2d(xa, C, H, W, ya, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pb, g.pr, includePad)
-          : () => k.maxPool2d(xa, C, H, W, ya, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
+          ? () => {
+            const pool = io.threads();
+            if (pool) pool.pool2d(false, args);
+            else k.avgPool2d(xa, C, H, W, ya, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pb, g.pr, includePad);
+          }
+          : () => {
+            const pool = io.threads();
+            if (pool) pool.pool2d(true, args);
+            else k.maxPool2d(xa, C, H, W, ya, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
+          };
       },
     };
   };
