@@ -231,7 +231,7 @@ async function main() {
   if (r) console.log(`          engine's resident pages after its last batch: node binary ${mb(r.nodeBinary)}, other files ${mb(r.otherFiles)}, anonymous ${mb(r.anonymous)} (V8 heap ${mb(r.v8Heap)}, wasm memory used ${mb(rssEngine.memory.wasmMemoryUsed)}, the rest malloc and thread stacks)`);
   const m = engine.memory;
   const floor = m.binaryWeightCount / 8;
-  console.log(`resident binary weights: ${m.binaryWeightBytes} bytes for ${m.binaryWeightCount} weights = ${(m.binaryWeightBytes / floor).toFixed(4)}× the 1-bit floor of ${floor} bytes (target ≤ 1.05×); wasm memory ${mb(m.wasmMemory)}, of which ${mb(m.wasmMemoryUsed)} used (the model file's ${mb(statSync(modelPath).size)}, reused for activations + scratch of ${mb(m.activationBytes)}; float constants ${mb(m.floatWeightBytes)})`);
+  console.log(`resident binary weights: ${m.binaryWeightBytes} bytes for ${m.binaryWeightCount} weights = ${(m.binaryWeightBytes / floor).toFixed(4)}× the 1-bit floor of ${floor} bytes (target ≤ 1.05×); wasm memory ${mb(m.wasmMemory)}, of which ${mb(m.wasmMemoryUsed)} used (the model file's ${mb(statSync(modelPath).size)}, which then holds the binary weights on Node's shared memory; activations + scratch ${mb(m.activationBytes)}; float constants ${mb(m.floatWeightBytes)})`);
   for (const file of ['engine.wasm', 'engine-shared.wasm']) {
     const wasm = readFileSync(new URL(`../dist/${file}`, import.meta.url));
     console.log(`${file}: ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} bytes gzipped (target ≤ 100 KB)`);
