@@ -15,7 +15,7 @@ import { fuseChannelAffineAt } from './fuse.js';
 import type { BuildContext, OpBuild, PlanValue, StepIo } from './op-types.js';
 import { OPS } from './ops/registry.js';
 import { findPackedWeights, type PackedWeight, type PackedWeights } from './packed-weight.js';
-import { ConvThreads, CONTROL_BYTES, MAX_THREADS, type WorkerLike } from './threads.js';
+import { KernelThreads, CONTROL_BYTES, MAX_THREADS, type WorkerLike } from './threads.js';
 import { engineSharedModule, instantiateKernels, SHARED_MAX_PAGES, type EngineKernels } from './wasm.js';
 
 /** The most linear memory one engine may plan (WebAssembly's 32-bit address space is 4 GiB). */
@@ -83,7 +83,7 @@ interface LoadedGraph {
   /** Byte address of the threads' control block (threads > 1). */
   readonly control: number;
   /** The running worker threads (set by Engine.startThreads). */
-  pool: { current?: ConvThreads };
+  pool: { current?: KernelThreads };
   /**
    * The region of wasm memory holding the model file (loadEngineInto), which the first plan may
    * reuse: `buffer` is the memory's buffer the file was read into (the model's tensors are views
@@ -180,7 +180,7 @@ export class Engine {
   async startThreads(spawn: (index: number) => WorkerLike): Promise<void> {
     if (this.g.threads < 2) throw new RangeError('engine: startThreads needs an engine loaded with threads > 1.');
     if (this.g.pool.current) throw new RangeError('engine: the threads already run.');
-    this.g.pool.current = await ConvThreads.start(this.g.threads, this.g.kernels, engineSharedModule(), this.g.control, spawn);
+    this.g.pool.current = await KernelThreads.start(this.g.threads, this.g.kernels, engineSharedModule(), this.g.control, spawn);
   }
 
   /** Stops the worker threads (run() continues on the calling thread). */
@@ -374,7 +374,7 @@ interface Planned { build: OpBuild; inputs: number[]; outputs: number[] }
  * The kernel calls of a plan. Its own scope, so the steps' closures reference only the scratch
  * addresses and never the planning state (which holds the model's tensors).
  */
-function makeSteps(planned: readonly Planned[], scratch: ReadonlyMap<string, number>, f32: () => Float32Array, pool: { current?: ConvThreads }): Array<() => void> {
+function makeSteps(planned: readonly Planned[], scratch: ReadonlyMap<string, number>, f32: () => Float32Array, pool: { current?: KernelThreads }): Array<() => void> {
   return planned.map((p) => {
     const io: StepIo = {
       inputs: p.inputs,

@@ -6,7 +6,7 @@
 import type { Tensor } from '@onebit/core';
 import type { OnnxNode } from '@onebit/onnx';
 import type { PackedWeight } from './packed-weight.js';
-import type { ConvThreads } from './threads.js';
+import type { KernelThreads } from './threads.js';
 import type { EngineKernels } from './wasm.js';
 
 /** A value as the planner sees it: its shape for a batch of one, and what it is. */
@@ -48,7 +48,7 @@ export interface StepIo {
   /** A float32 view of the whole linear memory (valid for the engine's lifetime: memory never grows after load). */
   f32(): Float32Array;
   /** The running worker threads, when the engine was loaded for threads and startThreads has resolved. */
-  threads(): ConvThreads | undefined;
+  threads(): KernelThreads | undefined;
 }
 
 export interface OpBuild {

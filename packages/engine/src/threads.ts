@@ -1,15 +1,16 @@
 /**
- * Multi-threaded kernels: the engine's memory is a shared WebAssembly.Memory, every thread has its
- * own instance of the kernels on it. The element-wise passes (batch-norm affine, Relu, residual
- * Add, AveragePool, MaxPool) are split into blocks of channels or elements that the threads take
- * from a shared counter; the threads of one binary Conv take its
- * output rows one at a time from a shared counter (Atomics.add), each with its own table and
- * accumulator scratch, so every output value is computed by exactly the same arithmetic as on one
- * thread, and a thread slowed by other work on its core takes fewer rows instead of holding the
- * others up (fixed halves left the faster vCPU idle ~10 ms per WRN image on a shared host). The
- * calling thread takes rows too, then waits for the others, which wait for work on a control
- * block of int32s in the shared memory (each wait spins briefly, then sleeps in Atomics.wait). Atomics.wait is not allowed on a browser's main thread:
- * run a threaded engine in a Web Worker (as the web app does) or in Node.
+ * Multi-threaded kernels: the engine's memory is a shared WebAssembly.Memory and every thread has
+ * its own instance of the kernels on it. The threads of one binary Conv pad its input in blocks of
+ * planes, then take its output rows one at a time from a shared counter (Atomics.add), each with
+ * its own table and accumulator scratch; the element-wise passes (batch-norm affine, Relu,
+ * residual Add, AveragePool, MaxPool) are shared out in blocks of channels or floats the same
+ * way. Every output value is computed by exactly the same arithmetic as on one thread, and a
+ * thread slowed by other work on its core takes fewer blocks instead of holding the others up
+ * (fixed halves left the faster vCPU idle ~10 ms per WRN image on a shared host). The calling
+ * thread takes blocks too, then waits for the others, which wait for work on a control block of
+ * int32s in the shared memory (each wait spins briefly, then sleeps in Atomics.wait).
+ * Atomics.wait is not allowed on a browser's main thread: run a threaded engine in a Web Worker
+ * (as the web app does) or in Node.
  */
 import type { EngineKernels } from './wasm.js';
 
@@ -37,7 +38,10 @@ const JOB_AFFINE = 1;
 const JOB_ADD = 2;
 const JOB_AVG_POOL = 3;
 const JOB_MAX_POOL = 4;
-/** Floats per block of a pass (~64 KiB): small enough to share out, large enough that counting costs nothing. */
+/**
+ * Floats per block of a pass (64 KiB; a pass over channels takes ⌊PASS_BLOCK / plane⌋ channels, at
+ * least 1): small enough to share out, large enough that counting costs nothing.
+ */
 const PASS_BLOCK = 16384;
 const ACC = TAB + MAX_THREADS;
 /** padPlanes' arguments for the Conv's padded input (x, C, H, W, pad, Cp, Hp, Wp, pt, pl). */
@@ -118,12 +122,17 @@ export function convBinaryRows(k: EngineKernels, a: ArrayLike<number>, tab: numb
  */
 function padThenTakeRows(k: EngineKernels, a: ArrayLike<number>, tab: number, acc: number, c: Int32Array): void {
   const blocks = c[PAD_BLOCKS]!;
-  const [x, C, H, W, pad, Cp, Hp, Wp, pt, pl] = [c[PAD]!, c[PAD + 1]!, c[PAD + 2]!, c[PAD + 3]!, c[PAD + 4]!, c[PAD + 5]!, c[PAD + 6]!, c[PAD + 7]!, c[PAD + 8]!, c[PAD + 9]!];
+  const C = c[PAD + 1]!;
+  const H = c[PAD + 2]!;
+  const W = c[PAD + 3]!;
+  const Cp = c[PAD + 5]!;
+  const Hp = c[PAD + 6]!;
+  const Wp = c[PAD + 7]!;
   for (let b = Atomics.add(c, PAD_NEXT, 1); b < blocks; b = Atomics.add(c, PAD_NEXT, 1)) {
     const c0 = b * PAD_BLOCK;
     const c1 = Math.min(Cp, c0 + PAD_BLOCK);
     // Planes c0…c1−1 of Cp: copies of the input's planes below C, zeros from C on.
-    k.padPlanes(x + c0 * H * W * 4, Math.max(0, Math.min(c1, C) - c0), H, W, pad + c0 * Hp * Wp * 4, c1 - c0, Hp, Wp, pt, pl);
+    k.padPlanes(c[PAD]! + c0 * H * W * 4, Math.max(0, Math.min(c1, C) - c0), H, W, c[PAD + 4]! + c0 * Hp * Wp * 4, c1 - c0, Hp, Wp, c[PAD + 8]!, c[PAD + 9]!);
     if (Atomics.add(c, PAD_DONE, 1) + 1 === blocks) Atomics.notify(c, PAD_DONE);
   }
   for (let d = Atomics.load(c, PAD_DONE); d < blocks; d = Atomics.load(c, PAD_DONE)) {
@@ -176,8 +185,8 @@ function takeRows(k: EngineKernels, a: ArrayLike<number>, tab: number, acc: numb
   for (let r = Atomics.add(c, NEXT, 1); r < rows; r = Atomics.add(c, NEXT, 1)) convBinaryRows(k, a, tab, acc, r, r + 1);
 }
 
-/** The calling thread's side: starts workers, publishes each Conv, takes rows with them, waits for them. */
-export class ConvThreads {
+/** The calling thread's side: starts workers, publishes each job (a Conv or a pass), takes blocks with them, waits for them. */
+export class KernelThreads {
   private readonly c: Int32Array;
 
   private constructor(readonly threads: number, private readonly kernels: EngineKernels, private readonly workers: WorkerLike[], memory: WebAssembly.Memory, control: number) {
@@ -188,7 +197,7 @@ export class ConvThreads {
    * Spawns `threads − 1` workers with `spawn` and resolves once each has instantiated the kernels.
    * @throws Error when the workers are not ready within `timeoutMs`.
    */
-  static async start(threads: number, kernels: EngineKernels, module: WebAssembly.Module, control: number, spawn: (index: number) => WorkerLike, timeoutMs = 30_000): Promise<ConvThreads> {
+  static async start(threads: number, kernels: EngineKernels, module: WebAssembly.Module, control: number, spawn: (index: number) => WorkerLike, timeoutMs = 30_000): Promise<KernelThreads> {
     const memory = kernels.memory;
     const workers: WorkerLike[] = [];
     for (let t = 1; t < threads; t++) {
@@ -196,7 +205,7 @@ export class ConvThreads {
       w.postMessage({ module, memory, control, index: t } satisfies ThreadInit);
       workers.push(w);
     }
-    const pool = new ConvThreads(threads, kernels, workers, memory, control);
+    const pool = new KernelThreads(threads, kernels, workers, memory, control);
     const t0 = Date.now();
     while (Atomics.load(pool.c, READY) < threads - 1) {
       if (Date.now() - t0 > timeoutMs) {

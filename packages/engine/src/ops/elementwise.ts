@@ -9,7 +9,7 @@ import type { OnnxNode } from '@onebit/onnx';
 import { broadcastBinary, broadcastDims } from '../broadcast.js';
 import { UnsupportedOpError } from '../errors.js';
 import type { BuildContext, OpBuild, OpBuilder, PlanValue } from '../op-types.js';
-import type { ConvThreads } from '../threads.js';
+import type { KernelThreads } from '../threads.js';
 import type { EngineKernels } from '../wasm.js';
 
 type BinaryOp = 'Add' | 'Sub' | 'Mul' | 'Div';
@@ -48,7 +48,7 @@ function negated(t: Tensor): Tensor {
 }
 
 /** channelAffine on the engine's threads when they run (channels shared out), else on this one. */
-function affine(k: EngineKernels, pool: ConvThreads | undefined, x: number, y: number, C: number, inner: number, a: number, aStep: number, b: number, bStep: number, relu: number): void {
+function affine(k: EngineKernels, pool: KernelThreads | undefined, x: number, y: number, C: number, inner: number, a: number, aStep: number, b: number, bStep: number, relu: number): void {
   if (pool) pool.channelAffine(x, y, C, inner, a, aStep, b, bStep, relu);
   else k.channelAffine(x, y, C, inner, a, aStep, b, bStep, relu);
 }
