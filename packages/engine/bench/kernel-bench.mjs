@@ -14,7 +14,7 @@ const G = (C / 4) * K * K, Ob = Math.ceil(O / 4) * 2;
 const macs = O * H * W * C * K * K;
 const k = instantiateKernels();
 const pad = k.alloc(C * Hp * Wp * 4), y = k.alloc(O * H * W * 4), wn = k.alloc(G * Ob + 16);
-const scale = k.alloc(O * 4), tab = k.alloc(32 * 512), acc = k.alloc(Math.ceil(O / 4) * 4 * 32);
+const scale = k.alloc(O * 4), tab = k.alloc(k.CONV_TABLE_BYTES.value), acc = k.alloc(Math.ceil(O / 4) * 4 * 32);
 const f = new Float32Array(k.memory.buffer), u8 = new Uint8Array(k.memory.buffer);
 for (let i = 0; i < C * Hp * Wp; i++) f[(pad >> 2) + i] = Math.sin(i);
 for (let i = 0; i < G * Ob; i++) u8[wn + i] = Math.imul(i, 2654435761) >>> 24;
