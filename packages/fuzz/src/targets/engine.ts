@@ -1,8 +1,8 @@
 /**
- * Fuzz target: loadEngineInto from @onebit/engine (the file written into the engine's memory, then
- * ONNX decoding, packed-weight recognition, op checks, shape inference, memory planning with the
- * activations in the file's region, and loadEngine's path for symbolic image dims or weights past
- * the reserve) and, when a mutated model loads, one run on a zero image, so
+ * Fuzz target: loadEngineInto from @onebit/engine (the file written into the engine's shared
+ * memory, then ONNX decoding, packed-weight recognition, op checks, shape inference, memory planning
+ * with the packed weights' layouts written over their bits in the file's region, and loadEngine's
+ * path for symbolic image dims) and, when a mutated model loads, one run on a zero image, so
  * kernels see whatever shapes and attributes survive the checks. Seeds: the repository's tiny test
  * models and a WRN-like graph built here with packed 1-bit weights (BN affine, Relu, binary Conv,
  * AveragePool shortcut, channel Pad, ReduceSum). Anything the engine cannot run must be a typed error.
