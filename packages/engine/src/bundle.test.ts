@@ -38,6 +38,9 @@ describe('the bundled entry', () => {
     // `import { FormatError } from '@onebit/core'` in Node: the same class as the bundle's.
     expect(coreIndex.FormatError).toBe(FormatError);
     expect(coreIndex.UnsupportedError).toBe(UnsupportedError);
+    // …and re-exports them, for a caller that depends on @onebit/engine alone.
+    expect(bundle.FormatError).toBe(FormatError);
+    expect(bundle.WrongFileError).toBe(WrongFileError);
     const model = reluModel();
     expect(() => bundle.loadEngine(model.subarray(0, model.length - 3))).toThrow(FormatError);
     expect(() => bundle.loadEngine(new Uint8Array([0x0a, 0xff]))).toThrow(WrongFileError);
