@@ -7,7 +7,7 @@
  * stored, and entries past cacheLimits are evicted with their models.
  */
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CACHE_NAME, cacheStorage } from './cache-storage.js';
 import { ModelIntegrityError } from './errors.js';
 import { obtainModelBytes, type BytesPlatform } from './model-bytes.js';
@@ -139,9 +139,12 @@ describe('the web app\'s load options (expectedSha256, cacheLimits) on Cache Sto
     const models = ['wrn', 'plain', 'old'].map((name) => ({ name, body: bytesOf(`${name} model `.repeat(4)) }));
     for (const m of models) server.served.set(`/${m.name}.onnx`, { body: m.body, version: 1 });
     const limits = { maxEntries: 2 };
+    // All three loads in one millisecond (as on a fast machine): their order must still decide.
+    const now = vi.spyOn(Date, 'now').mockReturnValue(Date.now());
     await load(p, 'old.onnx', { cacheLimits: limits });
     await load(p, 'wrn.onnx', { cacheLimits: limits });
     await load(p, 'plain.onnx', { cacheLimits: limits });
+    now.mockRestore();
     expect((await p.cache!.entries()).map((e) => e.url.slice(BASE.length)).sort()).toEqual(['plain.onnx', 'wrn.onnx']);
     expect((await p.cache!.hashes()).sort()).toEqual([sha(models[0]!.body), sha(models[1]!.body)].sort());
   });

@@ -9,7 +9,7 @@
  */
 import { sha256Hex, isSha256Hex } from './content-hash.js';
 import { FetchError, ModelIntegrityError } from './errors.js';
-import { checkCacheLimits, evict, type CacheEntry, type ModelCache } from './model-cache.js';
+import { checkCacheLimits, evict, type CacheEntry, type ModelCache, useStamp } from './model-cache.js';
 import { fetchModel } from './read-stream.js';
 import type { LoadOptions, ModelInfo, ProgressCallback } from './types.js';
 
@@ -98,7 +98,7 @@ export async function obtainModelBytes(platform: BytesPlatform, source: ModelSou
   };
   const fromHit = async (h: NonNullable<typeof hit>, cacheResult: ModelBytes['cacheResult']): Promise<ModelBytes> => {
     options.onProgress?.(h.bytes.length, h.bytes.length);
-    return { bytes: h.bytes, hash: await check(h.bytes), downloaded: 0, cacheResult, commit: store({ ...h.entry, usedAt: Date.now() }) };
+    return { bytes: h.bytes, hash: await check(h.bytes), downloaded: 0, cacheResult, commit: store({ ...h.entry, usedAt: useStamp() }) };
   };
   if (hit && expected !== undefined && hit.entry.hash === expected) return fromHit(hit, 'pinned');
 
@@ -112,6 +112,6 @@ export async function obtainModelBytes(platform: BytesPlatform, source: ModelSou
   }
   if (got.notModified) return fromHit(hit!, 'not-modified');
   const hash = await check(got.bytes);
-  const entry: CacheEntry = { url, hash, bytes: got.bytes.length, usedAt: Date.now(), ...(got.etag ? { etag: got.etag } : {}), ...(got.lastModified ? { lastModified: got.lastModified } : {}) };
+  const entry: CacheEntry = { url, hash, bytes: got.bytes.length, usedAt: useStamp(), ...(got.etag ? { etag: got.etag } : {}), ...(got.lastModified ? { lastModified: got.lastModified } : {}) };
   return { bytes: got.bytes, hash, downloaded: got.bytes.length, cacheResult: cache ? 'miss' : 'off', commit: store(entry, hash === hit?.entry.hash ? undefined : got.bytes) };
 }

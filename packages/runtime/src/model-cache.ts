@@ -19,6 +19,17 @@ export interface CacheEntry {
   readonly usedAt: number;
 }
 
+let lastUse = 0;
+
+/**
+ * The `usedAt` of a load now: Date.now(), but always after the last one stamped in this process,
+ * so two loads within one millisecond keep their order for least-recently-used eviction.
+ */
+export function useStamp(): number {
+  lastUse = Math.max(Date.now(), lastUse + 1);
+  return lastUse;
+}
+
 /** Where a cache keeps model bytes by hash and the URL entries. */
 export interface ModelCache {
   /** The bytes stored under `hash`, or undefined. */
