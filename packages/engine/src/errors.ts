@@ -9,7 +9,10 @@ export class UnsupportedOpError extends UnsupportedError {
     detail?: string,
   ) {
     super(
-      `onebit engine: node '${nodeName}' uses ${detail ? `${opType} with ${detail}` : `the operator ${opType}`}, which the engine does not support; run this model with onnxruntime (runtime 'node' or 'wasm').`,
+      opType === 'graph'
+        // A property of the whole graph (its inputs or outputs), not of one node.
+        ? `onebit engine: graph '${nodeName}' has ${detail ?? 'a form'}, which the engine does not support; run this model with onnxruntime (runtime 'node' or 'wasm').`
+        : `onebit engine: node '${nodeName}' uses ${detail ? `${opType} with ${detail}` : `the operator ${opType}`}, which the engine does not support; run this model with onnxruntime (runtime 'node' or 'wasm').`,
     );
   }
 }

@@ -137,6 +137,14 @@ describe('load-time errors', () => {
     expect(() => loadEngine(bytes)).toThrow(UnsupportedOpError);
     expect(() => loadEngine(bytes)).toThrow("onebit engine: node 'act' uses the operator Sigmoid, which the engine does not support; run this model with onnxruntime (runtime 'node' or 'wasm').");
   });
+  it('a graph the engine cannot run as a whole (two runtime inputs) is named as the graph, not as a node', () => {
+    const b = new GraphBuilder('pair');
+    b.input('x', 'float32', ['N', 4]);
+    b.input('z', 'float32', ['N', 4]);
+    b.node('Add', ['x', 'z'], {}, { outputs: ['y'] });
+    b.output('y', 'float32', ['N', 4]);
+    expect(() => loadEngine(encodeModel(b.build()))).toThrow("onebit engine: graph 'pair' has 2 runtime inputs (the engine runs single-input models), which the engine does not support; run this model with onnxruntime (runtime 'node' or 'wasm').");
+  });
   it('an op the engine only folds is refused at load when its input is computed per image', () => {
     const b = new GraphBuilder('cast');
     b.input('x', 'float32', ['N', 4]);

@@ -6,7 +6,7 @@
  * (external data, element types onebit has no dtype for), and typed errors for corrupt bytes.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { FormatError, OnebitError, UnsupportedError, WrongFileError } from '@onebit/core';
+import { FormatError, OnebitError, TruncatedError, UnsupportedError, WrongFileError } from '@onebit/core';
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from './model-proto.js';
 import type { OnnxAttribute, OnnxGraph, OnnxModel } from './model.js';
@@ -88,6 +88,9 @@ describe('readModel reads what decodeModel reads', () => {
       }
       expect(error, `cut at ${n}`).toBeInstanceOf(OnebitError);
     }
+    // A length-delimited field that runs past the end is a TruncatedError naming the field and offset.
+    expect(() => readModel(bytes.subarray(0, 20))).toThrow(TruncatedError);
+    expect(() => readModel(bytes.subarray(0, 20))).toThrow(/^ONNX: field \d+ of the ModelProto at byte \d+ needs \d+ bytes but only \d+ remain \(file truncated\?\)\.$/);
     const bad = bytes.slice();
     bad[bad.length - 1] = 0x80; // a varint that never ends
     expect(() => readModel(bad)).toThrow(FormatError);

@@ -8,7 +8,7 @@
  * engine's 64 MB budget — and decodeModel holds two to three copies of the model while decoding.
  * Import it as `@onebit/onnx/read`; to edit and write a model back, use decodeModel.
  */
-import { ByteReader, describeWrongFile, type DType, DTYPE_BYTES, elementCount, FormatError, LimitError, readElementsLE, sentenceCase, type Tensor, UnsupportedError, WrongFileError } from '@onebit/core';
+import { ByteReader, describeWrongFile, type DType, DTYPE_BYTES, elementCount, FormatError, LimitError, readElementsLE, sentenceCase, type Tensor, TruncatedError, UnsupportedError, WrongFileError } from '@onebit/core';
 import { dtypeOfDataType } from './data-type.js';
 import type { OnnxAttribute, OnnxGraph, OnnxInitializer, OnnxModel, OnnxNode, ValueInfo } from './model.js';
 import { sniffOnnx } from './sniff.js';
@@ -103,7 +103,7 @@ function fields(bytes: Uint8Array, base: number, what: string): Field[] {
       case 2: {
         const s = smallVarint(r);
         const n = s >= 0 ? s : varint(r, `the length of field ${number} of ${what}`);
-        if (n > r.remaining) throw new FormatError(FORMAT, `field ${number} of ${what} at byte ${at} declares ${n} bytes but only ${r.remaining} remain (file truncated?).`, at);
+        if (n > r.remaining) throw new TruncatedError(FORMAT, `field ${number} of ${what}`, at, Number(n), r.remaining);
         // In bounds (checked above), so bytesView cannot fail and needs no message built per field.
         out.push({ number, wire, int: 0n, bits32: 0, bytes: r.bytesView(Number(n), 'a length-delimited field'), at });
         break;

@@ -52,7 +52,8 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .summary('measure a model\'s accuracy on a labelled dataset')
     .description(
-      'Run an ONNX classifier over a labelled dataset with onnxruntime and report top-1/top-5 error (with a ' +
+      'Run an ONNX classifier over a labelled dataset with onnxruntime (node, wasm, browser) or onebit\'s ' +
+        'bit-native engine (onebit) and report top-1/top-5 error (with a ' +
         '95 % confidence interval), throughput and, given reference logits, top-1 agreement and max |Δlogit|. ' +
         'Datasets: CIFAR-10/100 binary batches, MNIST IDX files, or a folder of JPEG/PNG images with labels.csv ' +
         '(filename,class_index) or a "filename index" ground-truth file and classes.txt (format detected). ' +
@@ -67,7 +68,7 @@ export function registerValidate(program: Command): void {
     .option('--junit <report.xml>', 'write JUnit XML, one test case per check')
     .option('--html <report.html>', 'write a self-contained HTML report (heat map, per-class bars, misclassified images)')
     .option('--runtime <name>', `${RUNTIMES.join(' | ')} | all (each in turn, with cross-runtime parity)`, 'node')
-    .option('--threads <n>', 'intra-op threads / wasm threads (default 2; wasm: one count per process)')
+    .option('--threads <n>', 'threads of the runtime: onnxruntime\'s intra-op or wasm threads, the engine\'s worker threads (default 2; wasm: one count per process)')
     .option('--batch-size <n>', 'images per inference call (a model that fixes its batch dimension gets its own)', '50')
     .option('--preprocess <name>', `${preprocessNames().join(' | ')} (default: the one the model records in its onebit.preprocess metadata; required when it records none)`)
     .option('--mean <list>', 'override the per-channel mean, e.g. 0.485,0.456,0.406')
