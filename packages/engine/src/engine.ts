@@ -407,12 +407,17 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
     if (binary) binaryBytes += bytes;
     return allocChecked(kernels, Math.max(bytes, 1), 'a weight');
   };
+  // Readers per value (graph outputs count as one more, so they are never freed).
+  const readers = new Map<string, number>();
+  for (const n of nodes) for (const i of n.inputs) if (i) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const graphOutputs = new Set(graph.outputs.map((o) => o.name));
+  for (const o of graphOutputs) readers.set(o, (readers.get(o) ?? 0) + 1);
+  // Readers in the whole graph (`readers` counts down while planning): a weight's bits are
+  // overwritten only when one node reads them.
+  const uses = new Map(readers);
   // Packed weights written over their own bits in the file's region (then the arena cannot go there).
   const overFile = g.reuse && g.reuse.buffer instanceof SharedArrayBuffer ? g.reuse : undefined;
   let placedOverFile = 0;
-  // Readers of each value in the whole graph: a weight's bits are overwritten only when one node reads them.
-  const uses = new Map<string, number>();
-  for (const n of nodes) for (const i of n.inputs) if (i) uses.set(i, (uses.get(i) ?? 0) + 1);
   const placeBinaryWeight = (w: PackedWeight, bytes: number, write: (out: Uint8Array, bits: Uint8Array) => void): number => {
     const at = w.bits.byteOffset;
     const inFile = overFile !== undefined && w.bits.buffer === overFile.buffer && at >= overFile.address && at + w.bits.byteLength <= overFile.address + overFile.bytes;
@@ -453,11 +458,6 @@ function planGraph(g: LoadedGraph, inDims: readonly number[]): Plan {
     threads: g.threads,
   };
 
-  // Readers per value (graph outputs count as one more, so they are never freed).
-  const readers = new Map<string, number>();
-  for (const n of nodes) for (const i of n.inputs) if (i) readers.set(i, (readers.get(i) ?? 0) + 1);
-  const graphOutputs = new Set(graph.outputs.map((o) => o.name));
-  for (const o of graphOutputs) readers.set(o, (readers.get(o) ?? 0) + 1);
 
   const values = new Map<string, PlanValue>();
   const buffers = new Map<string, Buffer>();

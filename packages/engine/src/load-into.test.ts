@@ -27,6 +27,18 @@ function model(symbolic: boolean): Uint8Array {
   return encodeModel(b.build({ opset: 13 }));
 }
 
+/**
+ * x [N,4096,9,9] → float Conv 9×9 with one output channel → y: its weights are padded to 4 output
+ * channels in wasm memory, 4× the file's 1.3 MB, past the reserve of the file's size + 1 MiB.
+ */
+function outgrowModel(): Uint8Array {
+  const b = new GraphBuilder('outgrow');
+  b.input('x', 'float32', ['N', 4096, 9, 9]);
+  b.node('Conv', ['x', b.initializer('w', tensor('float32', [1, 4096, 9, 9], random(4096 * 81, 11)))], { kernel_shape: [9, 9] }, { outputs: ['y'] });
+  b.output('y', 'float32', ['N', 1, 1, 1]);
+  return encodeModel(b.build({ opset: 13 }));
+}
+
 const fillFrom = (bytes: Uint8Array) => (into: Uint8Array) => into.set(bytes);
 const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
@@ -122,13 +134,7 @@ describe('loadEngineInto', () => {
 
   it('on a memory that is not shared, loads a model whose weights outgrow the memory reserved up front from a copy, with the same outputs', async () => {
     vi.stubGlobal('crossOriginIsolated', false);
-    // A float Conv with one output channel: its weights are padded to 4 output channels in wasm
-    // memory, 4× the file's 1.3 MB, past the reserve of the file's size + 1 MiB.
-    const b = new GraphBuilder('outgrow');
-    b.input('x', 'float32', ['N', 4096, 9, 9]);
-    b.node('Conv', ['x', b.initializer('w', tensor('float32', [1, 4096, 9, 9], random(4096 * 81, 11)))], { kernel_shape: [9, 9] }, { outputs: ['y'] });
-    b.output('y', 'float32', ['N', 1, 1, 1]);
-    const bytes = encodeModel(b.build({ opset: 13 }));
+    const bytes = outgrowModel();
     const input = random(4096 * 81, 12);
     const into = await loadEngineInto(bytes.length, fillFrom(bytes));
     const plain = loadEngine(bytes);
@@ -139,11 +145,7 @@ describe('loadEngineInto', () => {
 
   it('loads the same model on a shared memory without a copy, with the same outputs', async () => {
     // A shared memory never detaches when it grows, so the views into the file stay valid.
-    const b = new GraphBuilder('outgrow');
-    b.input('x', 'float32', ['N', 4096, 9, 9]);
-    b.node('Conv', ['x', b.initializer('w', tensor('float32', [1, 4096, 9, 9], random(4096 * 81, 11)))], { kernel_shape: [9, 9] }, { outputs: ['y'] });
-    b.output('y', 'float32', ['N', 1, 1, 1]);
-    const bytes = encodeModel(b.build({ opset: 13 }));
+    const bytes = outgrowModel();
     const input = random(4096 * 81, 12);
     const into = await loadEngineInto(bytes.length, fillFrom(bytes));
     const plain = loadEngine(bytes);

@@ -108,6 +108,19 @@ function spinWhile(c: Int32Array, i: number, v: number): void {
   for (let n = 0; n < SPINS && Atomics.load(c, i) === v; n++);
 }
 
+/** Waits until the counter c[i] (only ever increased, each increase notified) reaches `count`. */
+function waitUntil(c: Int32Array, i: number, count: number): void {
+  for (let d = Atomics.load(c, i); d < count; d = Atomics.load(c, i)) {
+    spinWhile(c, i, d);
+    if (Atomics.load(c, i) === d) Atomics.wait(c, i, d);
+  }
+}
+
+/** Channels per block of a pass over channels of `plane` floats each (at least 1). */
+function channelsPerBlock(plane: number): number {
+  return Math.max(1, Math.floor(PASS_BLOCK / Math.max(1, plane)));
+}
+
 /**
  * convBinary(a…, tab, acc, oy0, oy1) with `a` its first CONV_ARGS arguments, passed one by one (no
  * array spread: nothing allocated per call). The single-threaded Conv and every thread call this.
@@ -135,10 +148,7 @@ function padThenTakeRows(k: EngineKernels, a: ArrayLike<number>, tab: number, ac
     k.padPlanes(c[PAD]! + c0 * H * W * 4, Math.max(0, Math.min(c1, C) - c0), H, W, c[PAD + 4]! + c0 * Hp * Wp * 4, c1 - c0, Hp, Wp, c[PAD + 8]!, c[PAD + 9]!);
     if (Atomics.add(c, PAD_DONE, 1) + 1 === blocks) Atomics.notify(c, PAD_DONE);
   }
-  for (let d = Atomics.load(c, PAD_DONE); d < blocks; d = Atomics.load(c, PAD_DONE)) {
-    spinWhile(c, PAD_DONE, d);
-    if (Atomics.load(c, PAD_DONE) === d) Atomics.wait(c, PAD_DONE, d);
-  }
+  waitUntil(c, PAD_DONE, blocks);
   takeRows(k, a, tab, acc, c);
 }
 
@@ -244,7 +254,7 @@ export class KernelThreads {
   channelAffine(x: number, y: number, C: number, inner: number, a: number, aStep: number, b: number, bStep: number, relu: number): void {
     const c = this.c;
     c[ARGS] = x; c[ARGS + 1] = y; c[ARGS + 3] = inner; c[ARGS + 4] = a; c[ARGS + 5] = aStep; c[ARGS + 6] = b; c[ARGS + 7] = bStep; c[ARGS + 8] = relu;
-    this.pass(JOB_AFFINE, C, Math.max(1, Math.floor(PASS_BLOCK / Math.max(1, inner))));
+    this.pass(JOB_AFFINE, C, channelsPerBlock(inner));
   }
 
   /** addSame(a, b, y, n) with its floats shared out. */
@@ -261,7 +271,7 @@ export class KernelThreads {
   pool2d(max: boolean, args: readonly number[]): void {
     const c = this.c;
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
-    this.pass(max ? JOB_MAX_POOL : JOB_AVG_POOL, args[1]!, Math.max(1, Math.floor(PASS_BLOCK / Math.max(1, args[2]! * args[3]!))));
+    this.pass(max ? JOB_MAX_POOL : JOB_AVG_POOL, args[1]!, channelsPerBlock(args[2]! * args[3]!));
   }
 
   /** Runs a pass of `total` items in blocks of `per` on all threads (its arguments already in ARGS…). */
@@ -287,11 +297,7 @@ export class KernelThreads {
 
   /** Waits until every other thread has finished the current job. */
   private join(): void {
-    const c = this.c;
-    for (let d = Atomics.load(c, DONE); d < this.threads - 1; d = Atomics.load(c, DONE)) {
-      spinWhile(c, DONE, d);
-      if (Atomics.load(c, DONE) === d) Atomics.wait(c, DONE, d);
-    }
+    waitUntil(this.c, DONE, this.threads - 1);
   }
 
   /** Ends the workers' loops and terminates them. */
